@@ -1,5 +1,5 @@
 import type { TObject } from '@sinclair/typebox';
-import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
+import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 import { Value } from '@sinclair/typebox/value';
 import {
   ENTITIES,
@@ -119,7 +119,9 @@ export class BatchBuilder {
           issueAt(
             loc,
             field || undefined,
-            unknownField ? `unknown field ${JSON.stringify(field)}` : `${e.message} (got ${describeValue(row[field])})`,
+            unknownField
+              ? `unknown field ${JSON.stringify(field)}`
+              : `${e.message} (got ${describeValue(row[field])})`,
           ),
         );
         if (++seen >= 5) break;
@@ -159,8 +161,16 @@ export class BatchBuilder {
   /** Throws a ValidationError listing every issue if any row was bad; otherwise returns the batch. */
   build(): ImportBatch {
     if (!this.issues.ok) throw new ValidationError(this.issues.issues, this.issues.truncated);
-    if (this.sources.size === 0) throw new ValidationError([{ file: this.path, message: 'no source declared' }]);
-    for (const [entity, rows] of Object.entries(this.rows)) this.report.counts[entity as EntityName] = rows.length;
-    return { format: this.format, path: this.path, sources: [...this.sources.values()], rows: this.rows, report: this.report };
+    if (this.sources.size === 0)
+      throw new ValidationError([{ file: this.path, message: 'no source declared' }]);
+    for (const [entity, rows] of Object.entries(this.rows))
+      this.report.counts[entity as EntityName] = rows.length;
+    return {
+      format: this.format,
+      path: this.path,
+      sources: [...this.sources.values()],
+      rows: this.rows,
+      report: this.report,
+    };
   }
 }

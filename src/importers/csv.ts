@@ -35,7 +35,11 @@ export function decodeUtf8(buf: Buffer, label: string): string {
       for (let k = 1; ok && k <= need; k++) ok = (buf[i + k]! & 0xc0) === 0x80;
       if (!ok) {
         throw new ValidationError([
-          { file: label, row: line, message: `not valid UTF-8 (byte 0x${b.toString(16)} at offset ${i}); save the file as UTF-8` },
+          {
+            file: label,
+            row: line,
+            message: `not valid UTF-8 (byte 0x${b.toString(16)} at offset ${i}); save the file as UTF-8`,
+          },
         ]);
       }
       i += need;
@@ -51,7 +55,11 @@ export function decodeUtf8(buf: Buffer, label: string): string {
 export function readCsv(path: string, opts: ReadCsvOptions = {}): CsvTable {
   const label = opts.label ?? basename(path);
   const buf = readFileSync(path);
-  return parseCsvText(opts.encoding === 'cp1252' ? buf.toString('latin1') : decodeUtf8(buf, label), label, opts);
+  return parseCsvText(
+    opts.encoding === 'cp1252' ? buf.toString('latin1') : decodeUtf8(buf, label),
+    label,
+    opts,
+  );
 }
 
 export function parseCsvText(text: string, label: string, opts: ReadCsvOptions = {}): CsvTable {
@@ -62,7 +70,11 @@ export function parseCsvText(text: string, label: string, opts: ReadCsvOptions =
   } catch (e) {
     const err = e as { lines?: number; message: string; code?: string };
     throw new ValidationError([
-      { file: label, ...(err.lines ? { row: err.lines } : {}), message: `malformed CSV: ${err.message.replace(/^Invalid [^:]*: /, '')}` },
+      {
+        file: label,
+        ...(err.lines ? { row: err.lines } : {}),
+        message: `malformed CSV: ${err.message.replace(/^Invalid [^:]*: /, '')}`,
+      },
     ]);
   }
   const header = (records[0] ?? []).map((h) => h.trim());
@@ -72,7 +84,12 @@ export function parseCsvText(text: string, label: string, opts: ReadCsvOptions =
   const missing = (opts.required ?? []).filter((c) => !header.includes(c));
   if (missing.length) {
     throw new ValidationError(
-      missing.map((c) => ({ file: label, row: 1, column: c, message: `required column ${JSON.stringify(c)} is missing` })),
+      missing.map((c) => ({
+        file: label,
+        row: 1,
+        column: c,
+        message: `required column ${JSON.stringify(c)} is missing`,
+      })),
     );
   }
   const issues: Issue[] = [];
@@ -85,7 +102,11 @@ export function parseCsvText(text: string, label: string, opts: ReadCsvOptions =
     const line = lineOf[i] ?? i + 1;
     if (rec.length !== header.length) {
       if (issues.length < 100) {
-        issues.push({ file: label, row: line, message: `expected ${header.length} columns, found ${rec.length}` });
+        issues.push({
+          file: label,
+          row: line,
+          message: `expected ${header.length} columns, found ${rec.length}`,
+        });
       }
       continue;
     }

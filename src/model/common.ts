@@ -37,7 +37,15 @@ export const Stage = Type.Union([
   Type.Literal('end_use'),
 ]);
 export type Stage = Static<typeof Stage>;
-export const STAGES: readonly Stage[] = ['mine', 'refined', 'chemical', 'api', 'medicine', 'component', 'end_use'];
+export const STAGES: readonly Stage[] = [
+  'mine',
+  'refined',
+  'chemical',
+  'api',
+  'medicine',
+  'component',
+  'end_use',
+];
 
 /** Fields every record carries: where it came from and whether a public figure backs it. */
 export const Provenance = {

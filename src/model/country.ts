@@ -43,7 +43,9 @@ export type GovernanceIndicator = Static<typeof GovernanceIndicator>;
 export const GovernanceEstimate = Type.Object(
   {
     iso3: Iso3,
-    source_code: Type.String({ description: 'the code as the publisher wrote it (WGI uses e.g. ROM, ZAR, KSV)' }),
+    source_code: Type.String({
+      description: 'the code as the publisher wrote it (WGI uses e.g. ROM, ZAR, KSV)',
+    }),
     year: Type.Integer({ minimum: 1990, maximum: 2100 }),
     indicator: GovernanceIndicator,
     estimate: Type.Number({ minimum: -5, maximum: 5 }),

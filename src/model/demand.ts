@@ -58,7 +58,10 @@ export const Statistic = Type.Object(
     commodity: Slug,
     country: Iso3,
     period: Period,
-    statistic: Type.String({ minLength: 1, description: 'e.g. net_import_reliance, import, export, consumption, price' }),
+    statistic: Type.String({
+      minLength: 1,
+      description: 'e.g. net_import_reliance, import, export, consumption, price',
+    }),
     detail: Nullable(Type.String()),
     value: Nullable(Type.Number()),
     unit: Type.String(),

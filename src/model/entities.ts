@@ -82,7 +82,15 @@ export const SCHEMAS = {
 const src = { source_id: 'source' } as const;
 
 export const ENTITIES: Readonly<Record<EntityName, EntityDef>> = {
-  source: { name: 'source', table: 'source', schema: Source, key: ['id'], refs: {}, arrays: [], orgScoped: false },
+  source: {
+    name: 'source',
+    table: 'source',
+    schema: Source,
+    key: ['id'],
+    refs: {},
+    arrays: [],
+    orgScoped: false,
+  },
   country: {
     name: 'country',
     table: 'country',
@@ -92,7 +100,15 @@ export const ENTITIES: Readonly<Record<EntityName, EntityDef>> = {
     arrays: [],
     orgScoped: false,
   },
-  region: { name: 'region', table: 'region', schema: Region, key: ['code'], refs: src, arrays: [], orgScoped: false },
+  region: {
+    name: 'region',
+    table: 'region',
+    schema: Region,
+    key: ['code'],
+    refs: src,
+    arrays: [],
+    orgScoped: false,
+  },
   region_member: {
     name: 'region_member',
     table: 'region_member',

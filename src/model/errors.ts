@@ -7,7 +7,11 @@ export interface Issue {
 }
 
 export function formatIssue(i: Issue): string {
-  const where = [i.file, i.row !== undefined ? `row ${i.row}` : undefined, i.column ? `column ${i.column}` : undefined]
+  const where = [
+    i.file,
+    i.row !== undefined ? `row ${i.row}` : undefined,
+    i.column ? `column ${i.column}` : undefined,
+  ]
     .filter(Boolean)
     .join(', ');
   return where ? `${where}: ${i.message}` : i.message;
@@ -23,7 +27,8 @@ export class ValidationError extends Error {
     super(
       issues.length === 1
         ? formatIssue(issues[0]!)
-        : `${issues.length}${truncated ? '+' : ''} problems:\n` + issues.map((i) => `  - ${formatIssue(i)}`).join('\n'),
+        : `${issues.length}${truncated ? '+' : ''} problems:\n` +
+            issues.map((i) => `  - ${formatIssue(i)}`).join('\n'),
     );
   }
 }
@@ -36,7 +41,8 @@ export class NotFoundError extends Error {
     readonly suggestions: string[] = [],
   ) {
     super(
-      `unknown ${kind}: ${key}` + (suggestions.length ? ` (did you mean ${suggestions.slice(0, 5).join(', ')}?)` : ''),
+      `unknown ${kind}: ${key}` +
+        (suggestions.length ? ` (did you mean ${suggestions.slice(0, 5).join(', ')}?)` : ''),
     );
   }
 }

@@ -11,8 +11,14 @@ export const DrugMasterFile = Type.Object(
     holder: Type.String(),
     holder_key: Type.String({ description: 'normalised holder name used for matching' }),
     subject: Type.String(),
-    substance: Nullable(Type.String({ description: 'canonical substance (openFDA name), null if unresolved or excluded' })),
-    exclusion: Nullable(Type.String({ description: 'why the subject is not one API: blend, granules, finished product, combination…' })),
+    substance: Nullable(
+      Type.String({ description: 'canonical substance (openFDA name), null if unresolved or excluded' }),
+    ),
+    exclusion: Nullable(
+      Type.String({
+        description: 'why the subject is not one API: blend, granules, finished product, combination…',
+      }),
+    ),
     source_id: Slug,
   },
   { additionalProperties: false, $id: 'DrugMasterFile' },

@@ -16,7 +16,11 @@ export const ValueFlag = Type.Union([
 ]);
 export type ValueFlag = Static<typeof ValueFlag>;
 
-export const Measure = Type.Union([Type.Literal('production'), Type.Literal('capacity'), Type.Literal('reserves')]);
+export const Measure = Type.Union([
+  Type.Literal('production'),
+  Type.Literal('capacity'),
+  Type.Literal('reserves'),
+]);
 export type Measure = Static<typeof Measure>;
 
 /** Quantity of a material produced (or its capacity, or reserves) in a country or facility and period. */

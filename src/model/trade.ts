@@ -13,7 +13,10 @@ export const TradeFlow = Type.Object(
     importer: Iso3,
     reporter: Iso3,
     period: Period,
-    measure: Type.String({ minLength: 1, description: 'e.g. imports_for_consumption, general_imports, exports' }),
+    measure: Type.String({
+      minLength: 1,
+      description: 'e.g. imports_for_consumption, general_imports, exports',
+    }),
     quantity: Nullable(Type.Number({ minimum: 0 })),
     quantity_unit: Nullable(Type.String()),
     value: Nullable(Type.Number({ minimum: 0 })),

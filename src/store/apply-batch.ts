@@ -54,7 +54,11 @@ const REF_FIELD: Record<RefTarget, string> = {
  * written. Any problem throws a ValidationError and the transaction rolls back: the store holds
  * exactly what it held before.
  */
-export async function applyBatch(store: Store, batch: ImportBatch, opts: ApplyOptions = {}): Promise<ApplyResult> {
+export async function applyBatch(
+  store: Store,
+  batch: ImportBatch,
+  opts: ApplyOptions = {},
+): Promise<ApplyResult> {
   const orgId = opts.orgId ?? null;
   const sourceIds = batch.sources.map((s) => s.id);
   const started = new Date().toISOString();
@@ -85,7 +89,10 @@ export async function applyBatch(store: Store, batch: ImportBatch, opts: ApplyOp
       const existing = known[entity as RefTarget];
       for (const r of rows) {
         const k = String(r.row[field]);
-        if (existing?.has(k)) issues.add(issueAt(r.loc, field, `${entity} ${JSON.stringify(k)} is already defined by another source`));
+        if (existing?.has(k))
+          issues.add(
+            issueAt(r.loc, field, `${entity} ${JSON.stringify(k)} is already defined by another source`),
+          );
       }
       for (const r of rows) existing?.add(String(r.row[field]));
     }
@@ -216,9 +223,7 @@ async function checkRecipeCycles(tx: StoreTx, rows: BatchRow[], issues: IssueCol
         cycle.push(e.to);
         const text = cycle.reverse().join(' → ');
         issues.add(
-          e.loc
-            ? issueAt(e.loc, 'input_id', `recipe cycle: ${text}`)
-            : { message: `recipe cycle: ${text}` },
+          e.loc ? issueAt(e.loc, 'input_id', `recipe cycle: ${text}`) : { message: `recipe cycle: ${text}` },
         );
         return;
       }
@@ -263,8 +268,17 @@ async function checkDangling(tx: StoreTx, issues: IssueCollector): Promise<void>
 async function bumpDataVersion(tx: StoreTx): Promise<void> {
   // the data version chains the previous version with this import's log entry, so snapshots and
   // results keyed by it change whenever the data do
-  const prev = await tx.db.selectFrom('meta').select('value').where('key', '=', 'data_version').executeTakeFirst();
-  const last = await tx.db.selectFrom('import_log').selectAll().orderBy('row_id', 'desc').limit(1).executeTakeFirst();
+  const prev = await tx.db
+    .selectFrom('meta')
+    .select('value')
+    .where('key', '=', 'data_version')
+    .executeTakeFirst();
+  const last = await tx.db
+    .selectFrom('import_log')
+    .selectAll()
+    .orderBy('row_id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   const version = createHash('sha256')
     .update(`${prev?.value ?? ''}|${JSON.stringify(last ?? null)}`)
     .digest('hex')

@@ -4,10 +4,15 @@ import type { EntityName, SCHEMAS } from '../model/index.js';
 
 /** How a model field is stored: arrays as JSON text, booleans as 0/1, absent optionals as null. */
 type Stored<T> = T extends readonly unknown[] ? string : T extends boolean ? number : T;
-export type DbRow<T> = { [K in keyof T]-?: Stored<Exclude<T[K], undefined>> | (undefined extends T[K] ? null : never) };
+export type DbRow<T> = {
+  [K in keyof T]-?: Stored<Exclude<T[K], undefined>> | (undefined extends T[K] ? null : never);
+};
 
 type EntityTables = {
-  [K in EntityName]: DbRow<Static<(typeof SCHEMAS)[K]>> & { row_id: Generated<number>; org_id?: string | null };
+  [K in EntityName]: DbRow<Static<(typeof SCHEMAS)[K]>> & {
+    row_id: Generated<number>;
+    org_id?: string | null;
+  };
 };
 
 export interface Database extends EntityTables {

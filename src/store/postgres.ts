@@ -15,7 +15,11 @@ function csvField(v: unknown): string {
 class PostgresBulkWriter implements BulkWriter {
   constructor(private readonly client: pg.PoolClient) {}
 
-  async write(table: string, columns: readonly string[], rows: Iterable<readonly unknown[]>): Promise<number> {
+  async write(
+    table: string,
+    columns: readonly string[],
+    rows: Iterable<readonly unknown[]>,
+  ): Promise<number> {
     const cols = columns.map((c) => `"${c}"`).join(',');
     const stream = this.client.query(copyFrom(`copy "${table}" (${cols}) from stdin with (format csv)`));
     let n = 0;
@@ -70,7 +74,9 @@ export async function openPostgresStore(url: string, opts: { migrate?: boolean }
     db,
     async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
       const client = await pool.connect();
-      const trxDb = new Kysely<Database>({ dialect: new PostgresDialect({ pool: singleClientPool(client) }) });
+      const trxDb = new Kysely<Database>({
+        dialect: new PostgresDialect({ pool: singleClientPool(client) }),
+      });
       try {
         await client.query('begin');
         const out = await fn({ db: trxDb, bulk: new PostgresBulkWriter(client) });

@@ -24,13 +24,19 @@ class SqliteBulkWriter implements BulkWriter {
     if (!st) {
       const tuple = `(${columns.map(() => '?').join(',')})`;
       const values = new Array<string>(rows).fill(tuple).join(',');
-      st = this.handle.prepare(`insert into "${table}" (${columns.map((c) => `"${c}"`).join(',')}) values ${values}`);
+      st = this.handle.prepare(
+        `insert into "${table}" (${columns.map((c) => `"${c}"`).join(',')}) values ${values}`,
+      );
       this.cache.set(key, st);
     }
     return st;
   }
 
-  async write(table: string, columns: readonly string[], rows: Iterable<readonly unknown[]>): Promise<number> {
+  async write(
+    table: string,
+    columns: readonly string[],
+    rows: Iterable<readonly unknown[]>,
+  ): Promise<number> {
     const per = Math.max(1, Math.min(256, Math.floor(CHUNK_PARAMS / columns.length)));
     const width = columns.length;
     const buf: unknown[] = new Array(per * width);

@@ -1,11 +1,24 @@
 import { ENTITIES, type EntityName, entityColumns } from '../model/index.js';
 
 /** Converts a validated record to its stored form, in column order: arrays → JSON, booleans → 0/1. */
-export function storedValues(entity: EntityName, row: Record<string, unknown>, columns: readonly string[]): unknown[] {
+export function storedValues(
+  entity: EntityName,
+  row: Record<string, unknown>,
+  columns: readonly string[],
+): unknown[] {
   const out = new Array<unknown>(columns.length);
   for (let i = 0; i < columns.length; i++) {
     const v = row[columns[i]!];
-    out[i] = v === undefined || v === null ? null : Array.isArray(v) ? JSON.stringify(v) : typeof v === 'boolean' ? (v ? 1 : 0) : v;
+    out[i] =
+      v === undefined || v === null
+        ? null
+        : Array.isArray(v)
+          ? JSON.stringify(v)
+          : typeof v === 'boolean'
+            ? v
+              ? 1
+              : 0
+            : v;
   }
   void entity;
   return out;

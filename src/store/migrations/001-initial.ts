@@ -305,7 +305,10 @@ const INDEXES: readonly [table: string, columns: string[]][] = [
 ];
 
 export async function up(db: Kysely<unknown>, dialect: 'sqlite' | 'postgres'): Promise<void> {
-  const rowId = dialect === 'sqlite' ? sql`integer primary key autoincrement` : sql`bigint generated always as identity primary key`;
+  const rowId =
+    dialect === 'sqlite'
+      ? sql`integer primary key autoincrement`
+      : sql`bigint generated always as identity primary key`;
   for (const [table, cols] of Object.entries(TABLES)) {
     let b = db.schema.createTable(table).addColumn('row_id', sql`${rowId}` as never);
     for (const [name, type, nullable] of cols) {
@@ -315,7 +318,11 @@ export async function up(db: Kysely<unknown>, dialect: 'sqlite' | 'postgres'): P
     await b.execute();
   }
   for (const [table, columns] of INDEXES) {
-    await db.schema.createIndex(`ix_${table}_${columns.join('_')}`).on(table).columns(columns).execute();
+    await db.schema
+      .createIndex(`ix_${table}_${columns.join('_')}`)
+      .on(table)
+      .columns(columns)
+      .execute();
   }
   await db.schema
     .createTable('meta')
