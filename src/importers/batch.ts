@@ -1,4 +1,4 @@
-import type { TObject } from '@sinclair/typebox';
+import type { TObject, TSchema } from '@sinclair/typebox';
 import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 import { Value } from '@sinclair/typebox/value';
 import {
@@ -54,6 +54,22 @@ function checker(entity: EntityName): TypeCheck<TObject> {
 
 function keyOf(entity: EntityName, row: Record<string, unknown>): string {
   return ENTITIES[entity].key.map((k) => JSON.stringify(row[k] ?? null)).join('|');
+}
+
+/** A readable message for a field: a nullable union is explained by its non-null member's first error. */
+function explain(prop: TSchema | undefined, value: unknown): string | undefined {
+  if (!prop) return undefined;
+  const members = (prop as { anyOf?: TSchema[] }).anyOf;
+  if (members) {
+    const nonNull = members.filter((m) => (m as { type?: string }).type !== 'null');
+    if (nonNull.length === 1) return explain(nonNull[0], value);
+    const literals = nonNull.map((m) => (m as { const?: unknown }).const).filter((c) => c !== undefined);
+    if (literals.length === nonNull.length)
+      return `expected one of ${literals.map((l) => JSON.stringify(l)).join(', ')}`;
+    return undefined;
+  }
+  const first = Value.Errors(prop, value).First();
+  return first?.message;
 }
 
 function describeValue(v: unknown): string {
@@ -121,7 +137,7 @@ export class BatchBuilder {
             field || undefined,
             unknownField
               ? `unknown field ${JSON.stringify(field)}`
-              : `${e.message} (got ${describeValue(row[field])})`,
+              : `${explain(def.schema.properties[field] as TSchema | undefined, row[field]) ?? e.message} (got ${describeValue(row[field])})`,
           ),
         );
         if (++seen >= 5) break;
