@@ -191,9 +191,9 @@ async function deleteSources(tx: StoreTx, sourceIds: string[], orgId: string | n
 async function checkRecipeCycles(tx: StoreTx, rows: BatchRow[], issues: IssueCollector): Promise<void> {
   const edges = new Map<string, { to: string; loc?: BatchRow['loc'] }[]>();
   const add = (from: string, to: string, loc?: BatchRow['loc']) => {
-    let list = edges.get(from);
-    if (!list) edges.set(from, (list = []));
-    list.push({ to, loc });
+    const list = edges.get(from);
+    if (list) list.push({ to, loc });
+    else edges.set(from, [{ to, loc }]);
   };
   const stored = await tx.db.selectFrom('recipe').select(['input_id', 'output_id']).execute();
   for (const r of stored) add(r.input_id, r.output_id);

@@ -63,7 +63,11 @@ describe('concentration', () => {
   it('keeps shares summing to 1 and HHI within [10,000/n, 10,000] for complete sets', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 1, max: 1_000_000 }), { minLength: 1, maxLength: 40 }), (qs) => {
-        const rows = qs.map((q, i) => ({ country: `C${String(i).padStart(2, '0')}`, quantity: q, source_id: src }));
+        const rows = qs.map((q, i) => ({
+          country: `C${String(i).padStart(2, '0')}`,
+          quantity: q,
+          source_id: src,
+        }));
         const c = concentration(rows);
         const sum = c.shares.reduce((a, s) => a + (s.share ?? 0), 0);
         expect(sum).toBeCloseTo(1, 9);

@@ -50,7 +50,10 @@ export interface ConcentrationOptions {
   region?: { code: string; members: ReadonlySet<string> };
 }
 
-export function concentration(rows: readonly ProductionFigure[], opts: ConcentrationOptions = {}): Concentration {
+export function concentration(
+  rows: readonly ProductionFigure[],
+  opts: ConcentrationOptions = {},
+): Concentration {
   const concern = opts.concern ?? 'CHN';
   let total = 0;
   let worldTotal: number | null = null;
@@ -97,7 +100,10 @@ export function concentration(rows: readonly ProductionFigure[], opts: Concentra
     }
     hhi = lower * 10_000;
     hhiUpper = (lower + other * other) * 10_000;
-    if (other > 0) assumptions.push(`"Other countries" (${(other * 100).toFixed(1)} %) is many producers: HHI leaves its square out (lower bound)`);
+    if (other > 0)
+      assumptions.push(
+        `"Other countries" (${(other * 100).toFixed(1)} %) is many producers: HHI leaves its square out (lower bound)`,
+      );
   }
   const countriesOnly = shares.filter((s) => s.country !== AGGREGATE_CODES.other);
   const share = (iso: string): number | Unavailable => {

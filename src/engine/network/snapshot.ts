@@ -97,10 +97,13 @@ function pickRows(
   return out;
 }
 
-export function buildSnapshot(input: NetworkInput, sourceYear: (id: string) => number = () => 0): NetworkSnapshot {
+export function buildSnapshot(
+  input: NetworkInput,
+  sourceYear: (id: string) => number = () => 0,
+): NetworkSnapshot {
   const materials = [...input.materials].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const mIndex = new Map<string, number>();
-  materials.forEach((m, i) => mIndex.set(m.id, i));
+  for (let i = 0; i < materials.length; i++) mIndex.set(materials[i]!.id, i);
   const stageIndex = new Map<Stage, number>(STAGES.map((s, i) => [s, i]));
 
   const sources = new Set<string>();
@@ -146,7 +149,9 @@ export function buildSnapshot(input: NetworkInput, sourceYear: (id: string) => n
     if (picked.year !== input.year) {
       assumptions.add(`${m.id}: newest production figures are for ${picked.year}, used for ${input.year}`);
     }
-    const rows = [...picked.rows].sort((a, b) => (a.country < b.country ? -1 : a.country > b.country ? 1 : 0));
+    const rows = [...picked.rows].sort((a, b) =>
+      a.country < b.country ? -1 : a.country > b.country ? 1 : 0,
+    );
     for (const r of rows) {
       nodeMaterial.push(mi);
       nodeLocation.push(loc(r.country));
@@ -161,7 +166,11 @@ export function buildSnapshot(input: NetworkInput, sourceYear: (id: string) => n
   // recipes grouped by output material (CSR)
   const recipes = input.recipes
     .filter((r) => mIndex.has(r.output_id) && mIndex.has(r.input_id))
-    .sort((a, b) => mIndex.get(a.output_id)! - mIndex.get(b.output_id)! || mIndex.get(a.input_id)! - mIndex.get(b.input_id)!);
+    .sort(
+      (a, b) =>
+        mIndex.get(a.output_id)! - mIndex.get(b.output_id)! ||
+        mIndex.get(a.input_id)! - mIndex.get(b.input_id)!,
+    );
   const recipeStart = new Int32Array(materials.length + 1);
   for (const r of recipes) recipeStart[mIndex.get(r.output_id)! + 1]!++;
   for (let i = 0; i < materials.length; i++) recipeStart[i + 1]! += recipeStart[i]!;
@@ -179,7 +188,10 @@ export function buildSnapshot(input: NetworkInput, sourceYear: (id: string) => n
     if (r.substitute_group) {
       const key = `${r.output_id}|${r.substitute_group}`;
       let g = groups.get(key);
-      if (g === undefined) groups.set(key, (g = groups.size));
+      if (g === undefined) {
+        g = groups.size;
+        groups.set(key, g);
+      }
       recipeGroup[e] = g;
     } else recipeGroup[e] = -1;
     recipeCostShare[e] = r.cost_share ?? Number.NaN;
@@ -207,10 +219,14 @@ export function buildSnapshot(input: NetworkInput, sourceYear: (id: string) => n
         const q = nodeQuantity[n]!;
         mix[n] = Number.isNaN(q) ? 0 : q / total;
       }
-      if (known < b - a) assumptions.add(`${materials[m]!.id}: withheld figures left out of the production mix`);
+      if (known < b - a)
+        assumptions.add(`${materials[m]!.id}: withheld figures left out of the production mix`);
     } else {
       for (let n = a; n < b; n++) mix[n] = 1 / (b - a);
-      if (b - a > 1) assumptions.add(`${materials[m]!.id}: no production figures; equal split across locations (illustrative)`);
+      if (b - a > 1)
+        assumptions.add(
+          `${materials[m]!.id}: no production figures; equal split across locations (illustrative)`,
+        );
     }
   }
   const supplyStart = new Int32Array(nodeMaterial.length + 1);
@@ -234,7 +250,9 @@ export function buildSnapshot(input: NetworkInput, sourceYear: (id: string) => n
   }
   supplyStart[nodeMaterial.length] = supplyNode.length;
   if (usedGlobalMix) {
-    assumptions.add('global-mix sourcing: every buyer sources each input at the world production mix of that input');
+    assumptions.add(
+      'global-mix sourcing: every buyer sources each input at the world production mix of that input',
+    );
   }
 
   return {
@@ -277,7 +295,12 @@ export function snapshotRecords(s: NetworkSnapshot): {
     const country = s.locations[s.nodeLocation[n]!]!;
     if (country === UNKNOWN_LOCATION) continue;
     const q = s.nodeQuantity[n]!;
-    production.push({ material_id: s.materialIds[m]!, country, year: s.materialYear[m]!, quantity: Number.isNaN(q) ? null : q });
+    production.push({
+      material_id: s.materialIds[m]!,
+      country,
+      year: s.materialYear[m]!,
+      quantity: Number.isNaN(q) ? null : q,
+    });
   }
   const recipes: { output_id: string; input_id: string; quantity: number | null; essential: boolean }[] = [];
   for (let m = 0; m < s.materialIds.length; m++) {

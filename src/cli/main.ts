@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { registerImport } from './commands/import.js';
+import { registerInit } from './commands/init.js';
+import { registerLists } from './commands/lists.js';
+import { registerShow } from './commands/show.js';
+import { registerStart } from './commands/start.js';
+import { describeError } from './errors.js';
+
+export function buildProgram(): Command {
+  const program = new Command()
+    .name('trustmap')
+    .description(
+      'Trusted supply chains of critical minerals and medicines: maps, risks, disruptions, interventions',
+    )
+    .version('0.1.0')
+    .option('--db <path>', 'SQLite file or postgres:// URL (default: $TRUSTMAP_DB or ./trustmap.db)')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerStart(program);
+  registerInit(program);
+  registerImport(program);
+  registerLists(program);
+  registerShow(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    const { message, code } = describeError(e);
+    process.stderr.write(message + '\n');
+    return code;
+  }
+}

@@ -1,0 +1,127 @@
+import type { Material, Production, Source } from '../model/index.js';
+import { NotFoundError } from '../model/index.js';
+import type { Store } from './store.js';
+import { fromStored } from './stored-row.js';
+
+/** Read-side queries shared by the CLI and (later) the HTTP API. Public data only (org_id null). */
+export async function listMaterials(
+  store: Store,
+  filter: { stage?: string; commodity?: string } = {},
+): Promise<Material[]> {
+  let q = store.db.selectFrom('material').selectAll().where('org_id', 'is', null);
+  if (filter.stage) q = q.where('stage', '=', filter.stage as Material['stage']);
+  if (filter.commodity) q = q.where('commodity', '=', filter.commodity);
+  const rows = await q.orderBy('id').execute();
+  return rows.map((r) => fromStored<Material>('material', r));
+}
+
+export async function listSources(store: Store): Promise<(Source & { records: number })[]> {
+  const rows = await store.db.selectFrom('source').selectAll().orderBy('id').execute();
+  const counts = new Map<string, number>();
+  for (const t of [
+    'production',
+    'recipe',
+    'trade_flow',
+    'sourcing_share',
+    'statistic',
+    'governance',
+    'dmf',
+    'establishment',
+    'shortage',
+    'published_fact',
+    'eu_crm_supply_share',
+    'material',
+  ] as const) {
+    const c = await store.db
+      .selectFrom(t)
+      .select(['source_id', (eb) => eb.fn.countAll().as('n')])
+      .groupBy('source_id')
+      .execute();
+    for (const r of c) counts.set(r.source_id, (counts.get(r.source_id) ?? 0) + Number(r.n));
+  }
+  return rows.map((r) => ({ ...fromStored<Source>('source', r), records: counts.get(r.id) ?? 0 }));
+}
+
+export async function listCountries(
+  store: Store,
+): Promise<{ iso3: string; name: string; kind: string; regions: string[] }[]> {
+  const [countries, members] = await Promise.all([
+    store.db.selectFrom('country').select(['iso3', 'name', 'kind']).orderBy('iso3').execute(),
+    store.db.selectFrom('region_member').select(['region', 'iso3']).execute(),
+  ]);
+  const by = new Map<string, string[]>();
+  for (const m of members) {
+    const list = by.get(m.iso3) ?? [];
+    list.push(m.region);
+    by.set(m.iso3, list);
+  }
+  return countries.map((c) => ({ ...c, regions: (by.get(c.iso3) ?? []).sort() }));
+}
+
+export async function regionMembers(store: Store, code: string): Promise<Set<string>> {
+  const rows = await store.db
+    .selectFrom('region_member')
+    .select('iso3')
+    .where('region', '=', code.toUpperCase())
+    .execute();
+  if (rows.length === 0) {
+    // a single country is a region of one
+    const c = await store.db
+      .selectFrom('country')
+      .select('iso3')
+      .where('iso3', '=', code.toUpperCase())
+      .executeTakeFirst();
+    if (c) return new Set([c.iso3]);
+    const regions = await store.db.selectFrom('region').select('code').execute();
+    throw new NotFoundError(
+      'region',
+      code,
+      regions.map((r) => r.code),
+    );
+  }
+  return new Set(rows.map((r) => r.iso3));
+}
+
+function norm(s: string): string {
+  return s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+}
+
+/**
+ * Finds the materials a user means: an exact id, a commodity (all its stages), a name or a
+ * synonym (acetaminophen → paracetamol), case-insensitive. Throws NotFoundError with suggestions.
+ */
+export async function resolveMaterials(store: Store, query: string): Promise<Material[]> {
+  const all = await listMaterials(store);
+  const q = norm(query);
+  const exact = all.filter((m) => m.id === query.toLowerCase());
+  if (exact.length) return exact;
+  const byCommodity = all.filter((m) => norm(m.commodity) === q);
+  if (byCommodity.length) return byCommodity;
+  const byName = all.filter((m) => norm(m.name) === q || m.synonyms.some((s) => norm(s) === q));
+  if (byName.length) return byName;
+  const partial = all.filter((m) => norm(m.id).includes(q) || norm(m.name).includes(q));
+  if (partial.length && partial.length <= 3) return partial;
+  throw new NotFoundError(
+    'material',
+    query,
+    (partial.length ? partial : all.filter((m) => norm(m.id).startsWith(q.slice(0, 3)))).map((m) => m.id),
+  );
+}
+
+export async function productionOf(
+  store: Store,
+  materialId: string,
+): Promise<(Production & { source_year: number })[]> {
+  const rows = await store.db
+    .selectFrom('production')
+    .innerJoin('source', 'source.id', 'production.source_id')
+    .selectAll('production')
+    .select('source.year as source_year')
+    .where('material_id', '=', materialId)
+    .where('org_id', 'is', null)
+    .execute();
+  return rows.map((r) => ({ ...fromStored<Production>('production', r), source_year: r.source_year }));
+}
