@@ -49,7 +49,7 @@ export async function overview(store: Store, opts: { concern?: string; limit?: n
     if (m.stage !== 'mine' && m.stage !== 'refined') continue;
     const rows = byMat.get(m.id);
     if (!rows) continue;
-    const year = rows.reduce((a, r) => Math.max(r.period, a), '0000');
+    const year = rows.reduce((a, r) => (r.period > a ? r.period : a), '0000');
     const inYear = rows.filter((r) => r.period === year);
     const edition = Math.max(...inYear.map((r) => r.edition));
     const pick = inYear.filter((r) => r.edition === edition);

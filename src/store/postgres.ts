@@ -43,10 +43,13 @@ class PostgresBulkWriter implements BulkWriter {
   }
 }
 
-/** A Kysely-compatible pool that always hands out one checked-out client (for a transaction). */
+/**
+ * A Kysely-compatible pool that always hands out one checked-out client (for a transaction).
+ * The wrapper forwards `query` to the real client (pg's Client keeps state on `this`, so it must
+ * not be proxied through a prototype) and makes `release` a no-op: the transaction releases it.
+ */
 function singleClientPool(client: pg.PoolClient) {
-  const wrapped = Object.create(client) as pg.PoolClient;
-  wrapped.release = () => {};
+  const wrapped = { query: client.query.bind(client), release: () => {} } as unknown as pg.PoolClient;
   return {
     connect: async () => wrapped,
     end: async () => {},
