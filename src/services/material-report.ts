@@ -13,6 +13,29 @@ export interface MaterialReport {
   dmf: DmfSummary | null;
   /** current FDA shortages of this substance (openFDA snapshot) */
   shortages: { generic_name: string; status: string; availability: string | null; snapshot_date: string }[];
+  /** what it is made from (recipes, quantities in the input's basis) */
+  inputs: {
+    id: string;
+    name: string;
+    stage: string;
+    quantity: number | null;
+    unit: string;
+    essential: boolean;
+    substitute_group: string | null;
+    illustrative: boolean;
+    note: string | null;
+  }[];
+  /** what it is an input of */
+  usedIn: { id: string; name: string; stage: string }[];
+  /** published import-source shares (USGS: US imports 2021–24) */
+  importSources: {
+    importer: string;
+    partner: string;
+    period: string;
+    share: number;
+    detail: string | null;
+    source_id: string;
+  }[];
   /** published statistics for the US (net import reliance, consumption…) */
   statistics: {
     statistic: string;
@@ -111,6 +134,48 @@ async function materialReport(
     .orderBy('period', 'desc')
     .execute();
   for (const s of stats) sourceIds.add(s.source_id);
+  const recipeRows = await store.db
+    .selectFrom('recipe')
+    .innerJoin('material', 'material.id', 'recipe.input_id')
+    .select([
+      'recipe.input_id',
+      'material.name',
+      'material.stage',
+      'material.unit',
+      'recipe.quantity',
+      'recipe.essential',
+      'recipe.substitute_group',
+      'recipe.illustrative',
+      'recipe.note',
+      'recipe.source_id',
+    ])
+    .where('recipe.output_id', '=', m.id)
+    .where('recipe.org_id', 'is', null)
+    .orderBy('recipe.input_id')
+    .execute();
+  for (const r of recipeRows) {
+    sourceIds.add(r.source_id);
+    if (r.illustrative)
+      assumptions.add(
+        `recipe ${m.id} ← ${r.input_id} is illustrative${r.quantity === null ? ' (quantity unknown)' : ''}`,
+      );
+  }
+  const usedIn = await store.db
+    .selectFrom('recipe')
+    .innerJoin('material', 'material.id', 'recipe.output_id')
+    .select(['material.id', 'material.name', 'material.stage'])
+    .where('recipe.input_id', '=', m.id)
+    .where('recipe.org_id', 'is', null)
+    .orderBy('material.id')
+    .execute();
+  const imports = await store.db
+    .selectFrom('sourcing_share')
+    .select(['importer', 'partner', 'period', 'share', 'detail', 'source_id'])
+    .where('material_id', '=', m.id)
+    .where('org_id', 'is', null)
+    .orderBy('share', 'desc')
+    .execute();
+  for (const r of imports) sourceIds.add(r.source_id);
   const sources = await store.db
     .selectFrom('source')
     .selectAll()
@@ -120,6 +185,19 @@ async function materialReport(
     material: m,
     concentration: conc,
     dmf,
+    inputs: recipeRows.map((r) => ({
+      id: r.input_id,
+      name: r.name,
+      stage: r.stage,
+      quantity: r.quantity,
+      unit: `kg per kg of ${m.name}`,
+      essential: r.essential === 1,
+      substitute_group: r.substitute_group,
+      illustrative: r.illustrative === 1,
+      note: r.note,
+    })),
+    usedIn,
+    importSources: imports,
     shortages: shortageRows.map(({ source_id: _, ...r }) => r),
     statistics: stats.map((s) => ({
       statistic: s.statistic,

@@ -64,6 +64,7 @@ export async function applyBatch(
   const started = new Date().toISOString();
   return store.transaction(async (tx) => {
     const issues = new IssueCollector(opts.cap ?? 100);
+    const previous = await identitiesOf(tx, sourceIds);
     const replaced = await deleteSources(tx, sourceIds, orgId);
 
     // identities the store will hold: existing (minus replaced sources) plus this batch
@@ -152,7 +153,8 @@ export async function applyBatch(
     }
 
     // anything of another source left pointing at an identity this import removed
-    await checkDangling(tx, issues);
+    const removed = removedIdentities(previous, batch);
+    if (removed.size) await checkDangling(tx, removed, issues);
     issues.throwIfAny();
 
     await tx.db
@@ -236,30 +238,53 @@ async function checkRecipeCycles(tx: StoreTx, rows: BatchRow[], issues: IssueCol
   }
 }
 
-async function checkDangling(tx: StoreTx, issues: IssueCollector): Promise<void> {
+/** The identities (material ids, country codes…) the given sources define now. */
+async function identitiesOf(tx: StoreTx, sourceIds: string[]): Promise<Map<RefTarget, Set<string>>> {
+  const out = new Map<RefTarget, Set<string>>();
+  if (sourceIds.length === 0) return out;
+  for (const target of Object.keys(REF_FIELD) as RefTarget[]) {
+    if (target === 'source') continue;
+    const field = REF_FIELD[target];
+    const rows = await tx.db
+      .selectFrom(ENTITIES[target].table as 'material')
+      .select(sql<string>`${sql.ref(field)}`.as('k'))
+      .where('source_id', 'in', sourceIds)
+      .execute();
+    if (rows.length) out.set(target, new Set(rows.map((r) => r.k)));
+  }
+  return out;
+}
+
+/** Identities the replaced sources defined that this batch does not define again. */
+function removedIdentities(previous: Map<RefTarget, Set<string>>, batch: ImportBatch): Map<RefTarget, string[]> {
+  const out = new Map<RefTarget, string[]>();
+  for (const [target, ids] of previous) {
+    const again = new Set((batch.rows[target] ?? []).map((r) => String(r.row[REF_FIELD[target]])));
+    const gone = [...ids].filter((id) => !again.has(id));
+    if (gone.length) out.set(target, gone);
+  }
+  return out;
+}
+
+/** Rejects the import if records of other sources still refer to an identity it removes. */
+async function checkDangling(tx: StoreTx, removed: Map<RefTarget, string[]>, issues: IssueCollector): Promise<void> {
   for (const entity of ENTITY_ORDER) {
     const def = ENTITIES[entity];
     for (const [field, target] of Object.entries(def.refs) as [string, RefTarget][]) {
-      const tdef = ENTITIES[target];
-      const rows = await tx.db
-        .selectFrom(`${def.table} as a` as 'production as a')
-        .select([sql<string>`a.${sql.ref(field)}`.as('v'), 'a.source_id as s'])
-        .where(sql.ref(`a.${field}`), 'is not', null)
-        .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom(`${tdef.table} as b` as 'material as b')
-                .select(sql`1`.as('one'))
-                .where(sql.ref(`b.${REF_FIELD[target]}`), '=', sql.ref(`a.${field}`)),
-            ),
-          ),
-        )
-        .limit(5)
-        .execute();
-      for (const r of rows) {
-        issues.add({
-          message: `${entity} records of source ${JSON.stringify(r.s)} refer to ${target} ${JSON.stringify(r.v)}, which this import would remove`,
-        } satisfies Issue);
+      const gone = removed.get(target);
+      if (!gone) continue;
+      for (let i = 0; i < gone.length; i += 500) {
+        const rows = await tx.db
+          .selectFrom(def.table as 'production')
+          .select([sql<string>`${sql.ref(field)}`.as('v'), 'source_id as s'])
+          .where(sql.ref(field), 'in', gone.slice(i, i + 500))
+          .limit(5)
+          .execute();
+        for (const r of rows) {
+          issues.add({
+            message: `${entity} records of source ${JSON.stringify(r.s)} refer to ${target} ${JSON.stringify(r.v)}, which this import would remove`,
+          } satisfies Issue);
+        }
       }
     }
   }

@@ -45,6 +45,43 @@ function renderReport(r: MaterialReport, periods: number): string {
   if (prod.length > periods) out.push(`\n(${prod.length - periods} earlier periods: --periods N or --json)`);
   if (r.concentration.length === 0)
     out.push('\nproduction by country: unavailable (no public figures by country in the bundled data)');
+  if (r.importSources.length) {
+    const sets = new Map<string, typeof r.importSources>();
+    for (const x of r.importSources) {
+      const k = `${x.importer} imports ${x.period}${x.detail ? ` (${x.detail})` : ''}`;
+      sets.set(k, [...(sets.get(k) ?? []), x]);
+    }
+    for (const [k, list] of sets) {
+      out.push('');
+      out.push(
+        `${k}, ${list[0]!.source_id}: ` +
+          list.map((x) => `${x.partner === 'XOT' ? 'Other' : x.partner} ${pct(x.share, 0)}`).join(', '),
+      );
+    }
+  }
+  if (r.inputs.length) {
+    out.push('');
+    out.push("Made from (quantity per unit of output, in the input's basis):");
+    out.push(
+      formatTable(
+        ['input', 'stage', 'quantity', 'role'],
+        r.inputs.map((i) => [
+          i.id + (i.illustrative ? ' (illustrative)' : ''),
+          i.stage,
+          i.quantity === null ? 'unknown' : i.quantity,
+          i.substitute_group
+            ? `alternative (${i.substitute_group})`
+            : i.essential
+              ? 'essential'
+              : 'non-essential',
+        ]),
+      ),
+    );
+  }
+  if (r.usedIn.length) {
+    out.push('');
+    out.push(`Input of: ${r.usedIn.map((u) => u.id).join(', ')}`);
+  }
   if (r.dmf) {
     out.push('');
     out.push(`Active Type II DMF holders: ${r.dmf.holders} (${r.dmf.note})`);
