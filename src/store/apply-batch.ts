@@ -256,7 +256,10 @@ async function identitiesOf(tx: StoreTx, sourceIds: string[]): Promise<Map<RefTa
 }
 
 /** Identities the replaced sources defined that this batch does not define again. */
-function removedIdentities(previous: Map<RefTarget, Set<string>>, batch: ImportBatch): Map<RefTarget, string[]> {
+function removedIdentities(
+  previous: Map<RefTarget, Set<string>>,
+  batch: ImportBatch,
+): Map<RefTarget, string[]> {
   const out = new Map<RefTarget, string[]>();
   for (const [target, ids] of previous) {
     const again = new Set((batch.rows[target] ?? []).map((r) => String(r.row[REF_FIELD[target]])));
@@ -267,7 +270,11 @@ function removedIdentities(previous: Map<RefTarget, Set<string>>, batch: ImportB
 }
 
 /** Rejects the import if records of other sources still refer to an identity it removes. */
-async function checkDangling(tx: StoreTx, removed: Map<RefTarget, string[]>, issues: IssueCollector): Promise<void> {
+async function checkDangling(
+  tx: StoreTx,
+  removed: Map<RefTarget, string[]>,
+  issues: IssueCollector,
+): Promise<void> {
   for (const entity of ENTITY_ORDER) {
     const def = ENTITIES[entity];
     for (const [field, target] of Object.entries(def.refs) as [string, RefTarget][]) {

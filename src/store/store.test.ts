@@ -15,7 +15,16 @@ const TRICKY = 'quote " comma , newline \n tab \t backslash \\ unicode – Côte
 function batchWith(materials: number, opts: { source?: string; badCountryAt?: number } = {}) {
   const source = opts.source ?? 'test-source';
   const b = new BatchBuilder('test', 'test.csv');
-  b.source({ id: source, publisher: 'trustmap tests', title: TRICKY, year: 2026, url: null, file: null, licence: 'CC0', note: null });
+  b.source({
+    id: source,
+    publisher: 'trustmap tests',
+    title: TRICKY,
+    year: 2026,
+    url: null,
+    file: null,
+    licence: 'CC0',
+    note: null,
+  });
   for (let i = 0; i < materials; i++) {
     b.add(
       'material',
@@ -63,7 +72,10 @@ for (const dialect of testDialects()) {
       store = await dialect.open();
       for (const entity of ENTITY_ORDER) {
         const def = ENTITIES[entity];
-        expect(TABLES[def.table]!.map((c) => c[0]), entity).toEqual(entityColumns(def));
+        expect(
+          TABLES[def.table]!.map((c) => c[0]),
+          entity,
+        ).toEqual(entityColumns(def));
       }
       const tables = await store.db.introspection.getTables();
       const names = new Set(tables.map((t) => t.name));
@@ -76,14 +88,35 @@ for (const dialect of testDialects()) {
       const res = await applyBatch(store, batchWith(500));
       expect(res.inserted.material).toBe(500);
       expect(res.inserted.production).toBe(500);
-      const m0 = await store.db.selectFrom('material').selectAll().where('id', '=', 'm0.refined').executeTakeFirstOrThrow();
-      expect(fromStored('material', m0)).toMatchObject({ name: TRICKY, tags: ['a', 'b; c'], hs_codes: ['2825'], illustrative: false });
-      const m1 = await store.db.selectFrom('material').selectAll().where('id', '=', 'm1.refined').executeTakeFirstOrThrow();
+      const m0 = await store.db
+        .selectFrom('material')
+        .selectAll()
+        .where('id', '=', 'm0.refined')
+        .executeTakeFirstOrThrow();
+      expect(fromStored('material', m0)).toMatchObject({
+        name: TRICKY,
+        tags: ['a', 'b; c'],
+        hs_codes: ['2825'],
+        illustrative: false,
+      });
+      const m1 = await store.db
+        .selectFrom('material')
+        .selectAll()
+        .where('id', '=', 'm1.refined')
+        .executeTakeFirstOrThrow();
       expect(fromStored('material', m1)).toMatchObject({ illustrative: true });
-      const p2 = await store.db.selectFrom('production').selectAll().where('material_id', '=', 'm2.refined').executeTakeFirstOrThrow();
+      const p2 = await store.db
+        .selectFrom('production')
+        .selectAll()
+        .where('material_id', '=', 'm2.refined')
+        .executeTakeFirstOrThrow();
       expect(p2.quantity).toBeNull();
       expect(p2.flag).toBe('W');
-      const p3 = await store.db.selectFrom('production').selectAll().where('material_id', '=', 'm3.refined').executeTakeFirstOrThrow();
+      const p3 = await store.db
+        .selectFrom('production')
+        .selectAll()
+        .where('material_id', '=', 'm3.refined')
+        .executeTakeFirstOrThrow();
       expect(p3.quantity).toBe(4.5);
       expect(typeof p3.quantity).toBe('number');
     });
@@ -94,7 +127,11 @@ for (const dialect of testDialects()) {
       const before = await contentChecksum(store);
       await expect(
         store.transaction(async (tx) => {
-          await tx.bulk.write('region', ['code', 'name', 'source_id', 'illustrative', 'note'], [['ZZ', 'x', 'iso-3166-1', 0, null]]);
+          await tx.bulk.write(
+            'region',
+            ['code', 'name', 'source_id', 'illustrative', 'note'],
+            [['ZZ', 'x', 'iso-3166-1', 0, null]],
+          );
           throw new Error('boom');
         }),
       ).rejects.toThrow('boom');
@@ -109,7 +146,11 @@ for (const dialect of testDialects()) {
       const before = await contentChecksum(store);
       const err = await applyBatch(store, batchWith(10, { badCountryAt: 7 })).catch((e) => e);
       expect(err).toBeInstanceOf(ValidationError);
-      expect((err as ValidationError).issues[0]).toMatchObject({ file: 'production.csv', row: 9, column: 'country' });
+      expect((err as ValidationError).issues[0]).toMatchObject({
+        file: 'production.csv',
+        row: 9,
+        column: 'country',
+      });
       expect((await contentChecksum(store)).sha256).toBe(before.sha256);
     });
 
@@ -127,8 +168,29 @@ for (const dialect of testDialects()) {
       await applyBatch(store, referenceBatch());
       await applyBatch(store, batchWith(3));
       const b = new BatchBuilder('test', 'other.csv');
-      b.source({ id: 'other', publisher: 'p', title: 't', year: 2026, url: null, file: null, licence: 'CC0', note: null });
-      b.add('production', { material_id: 'm2.refined', country: 'USA', period: '2024', measure: 'production', quantity: 1, unit: 't', source_id: 'other' }, { file: 'other.csv', row: 2 });
+      b.source({
+        id: 'other',
+        publisher: 'p',
+        title: 't',
+        year: 2026,
+        url: null,
+        file: null,
+        licence: 'CC0',
+        note: null,
+      });
+      b.add(
+        'production',
+        {
+          material_id: 'm2.refined',
+          country: 'USA',
+          period: '2024',
+          measure: 'production',
+          quantity: 1,
+          unit: 't',
+          source_id: 'other',
+        },
+        { file: 'other.csv', row: 2 },
+      );
       await applyBatch(store, b.build());
       const before = await contentChecksum(store);
       const err = await applyBatch(store, batchWith(2)).catch((e) => e);
@@ -140,11 +202,22 @@ for (const dialect of testDialects()) {
     it('records a data version that changes with every import', async () => {
       store = await dialect.open();
       await applyBatch(store, referenceBatch());
-      const v1 = await store.db.selectFrom('meta').select('value').where('key', '=', 'data_version').executeTakeFirstOrThrow();
+      const v1 = await store.db
+        .selectFrom('meta')
+        .select('value')
+        .where('key', '=', 'data_version')
+        .executeTakeFirstOrThrow();
       await applyBatch(store, batchWith(2));
-      const v2 = await store.db.selectFrom('meta').select('value').where('key', '=', 'data_version').executeTakeFirstOrThrow();
+      const v2 = await store.db
+        .selectFrom('meta')
+        .select('value')
+        .where('key', '=', 'data_version')
+        .executeTakeFirstOrThrow();
       expect(v2.value).not.toBe(v1.value);
-      const log = await store.db.selectFrom('import_log').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
+      const log = await store.db
+        .selectFrom('import_log')
+        .select(sql<number>`count(*)`.as('n'))
+        .executeTakeFirstOrThrow();
       expect(Number(log.n)).toBe(2);
     });
   });
@@ -152,15 +225,18 @@ for (const dialect of testDialects()) {
 
 describe('dialects agree', () => {
   const dialects = testDialects();
-  it.runIf(dialects.length > 1)('gives the same content checksum on SQLite and PostgreSQL for the same imports', async () => {
-    const sums: string[] = [];
-    for (const d of dialects) {
-      const s = await d.open();
-      await applyBatch(s, referenceBatch());
-      await applyBatch(s, batchWith(300));
-      sums.push((await contentChecksum(s)).sha256);
-      await s.close();
-    }
-    expect(sums[1]).toBe(sums[0]);
-  });
+  it.runIf(dialects.length > 1)(
+    'gives the same content checksum on SQLite and PostgreSQL for the same imports',
+    async () => {
+      const sums: string[] = [];
+      for (const d of dialects) {
+        const s = await d.open();
+        await applyBatch(s, referenceBatch());
+        await applyBatch(s, batchWith(300));
+        sums.push((await contentChecksum(s)).sha256);
+        await s.close();
+      }
+      expect(sums[1]).toBe(sums[0]);
+    },
+  );
 });
