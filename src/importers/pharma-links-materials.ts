@@ -166,11 +166,12 @@ export const USGS_DEFINED_CHEMICALS: ReadonlySet<string> = new Set(['sulfuric-ac
 
 /** The USGS material ids pharma-links recipes refer to (they must be in the store before import). */
 export const USGS_MATERIAL_IDS: readonly string[] = [
-  ...new Set(
-    Object.values(MINERAL_MATERIAL)
+  ...new Set([
+    ...Object.values(MINERAL_MATERIAL)
       .filter((m) => m.usgs)
       .map((m) => m.id),
-  ),
+    ...USGS_DEFINED_CHEMICALS,
+  ]),
 ].sort();
 
 /** A KSM / intermediate name as trustmap writes it, with the spellings it replaces. */

@@ -762,8 +762,9 @@ export function readPharmaLinks(path: string, opts: ReadOptions = {}): ImportBat
   if (tables.apiInputs) b.source({ ...PHARMA_LINKS_SOURCE });
   for (const s of reader.cited.all()) b.source(s);
 
-  const usgs = [...reader.mineralIds].filter((id) =>
-    Object.values(MINERAL_MATERIAL).some((m) => m.id === id && m.usgs),
+  const usgs = [...reader.mineralIds].filter(
+    (id) =>
+      USGS_DEFINED_CHEMICALS.has(id) || Object.values(MINERAL_MATERIAL).some((m) => m.id === id && m.usgs),
   );
   if (usgs.length) {
     b.warn(
