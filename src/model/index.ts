@@ -12,3 +12,4 @@ export * from './production.js';
 export * from './recipe.js';
 export * from './source.js';
 export * from './trade.js';
+export * from './scenario.js';
