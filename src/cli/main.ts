@@ -4,6 +4,7 @@ import { registerImport } from './commands/import.js';
 import { registerInit } from './commands/init.js';
 import { registerLists } from './commands/lists.js';
 import { registerShow } from './commands/show.js';
+import { registerSr } from './commands/sr.js';
 import { registerStart } from './commands/start.js';
 import { describeError } from './errors.js';
 
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerImport(program);
   registerLists(program);
   registerShow(program);
+  registerSr(program);
   return program;
 }
 
