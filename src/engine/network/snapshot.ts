@@ -65,6 +65,10 @@ export interface NetworkSnapshot {
   readonly supplyRecipe: Int32Array;
   /** source ids of the records used */
   readonly sources: readonly string[];
+  /** index into `sources` of the production row behind node n; −1 for a node without one */
+  readonly nodeSource: Int32Array;
+  /** index into `sources` of recipe edge e */
+  readonly recipeSource: Int32Array;
   /** assumptions the snapshot leaned on */
   readonly assumptions: readonly string[];
 }
@@ -127,6 +131,7 @@ export function buildSnapshot(
   const nodeLocation: number[] = [];
   const nodeQuantity: number[] = [];
   const nodeCapacity: number[] = [];
+  const nodeSourceId: (string | null)[] = [];
   const materialNodeStart = new Int32Array(materials.length + 1);
   const materialYear = new Int32Array(materials.length);
   const materialStage = new Uint8Array(materials.length);
@@ -143,6 +148,7 @@ export function buildSnapshot(
       nodeLocation.push(loc(UNKNOWN_LOCATION));
       nodeQuantity.push(Number.NaN);
       nodeCapacity.push(Number.NaN);
+      nodeSourceId.push(null);
       return;
     }
     materialYear[mi] = picked.year;
@@ -157,6 +163,7 @@ export function buildSnapshot(
       nodeLocation.push(loc(r.country));
       nodeQuantity.push(r.quantity ?? Number.NaN);
       nodeCapacity.push(capBy.get(r.country) ?? Number.NaN);
+      nodeSourceId.push(r.source_id);
       sources.add(r.source_id);
       if (r.illustrative) assumptions.add(`${m.id}: illustrative production figures`);
     }
@@ -173,7 +180,7 @@ export function buildSnapshot(
     );
   const recipeStart = new Int32Array(materials.length + 1);
   for (const r of recipes) recipeStart[mIndex.get(r.output_id)! + 1]!++;
-  for (let i = 0; i < materials.length; i++) recipeStart[i + 1]! += recipeStart[i]!;
+  for (let i = 0; i < materials.length; i++) recipeStart[i + 1] = recipeStart[i + 1]! + recipeStart[i]!;
   const groups = new Map<string, number>();
   const recipeInput = new Int32Array(recipes.length);
   const recipeQuantity = new Float64Array(recipes.length);
@@ -205,29 +212,12 @@ export function buildSnapshot(
   for (let m = 0; m < materials.length; m++) {
     const a = materialNodeStart[m]!;
     const b = materialNodeStart[m + 1]!;
-    let total = 0;
-    let known = 0;
-    for (let n = a; n < b; n++) {
-      const q = nodeQuantity[n]!;
-      if (!Number.isNaN(q)) {
-        total += q;
-        known++;
-      }
-    }
-    if (total > 0) {
-      for (let n = a; n < b; n++) {
-        const q = nodeQuantity[n]!;
-        mix[n] = Number.isNaN(q) ? 0 : q / total;
-      }
-      if (known < b - a)
-        assumptions.add(`${materials[m]!.id}: withheld figures left out of the production mix`);
-    } else {
-      for (let n = a; n < b; n++) mix[n] = 1 / (b - a);
-      if (b - a > 1)
-        assumptions.add(
-          `${materials[m]!.id}: no production figures; equal split across locations (illustrative)`,
-        );
-    }
+    const { withheld, equalSplit } = mixInto(nodeQuantity, a, b, mix);
+    if (withheld) assumptions.add(`${materials[m]!.id}: withheld figures left out of the production mix`);
+    if (equalSplit && b - a > 1)
+      assumptions.add(
+        `${materials[m]!.id}: no production figures; equal split across locations (illustrative)`,
+      );
   }
   const supplyStart = new Int32Array(nodeMaterial.length + 1);
   const supplyNode: number[] = [];
@@ -255,6 +245,8 @@ export function buildSnapshot(
     );
   }
 
+  const sortedSources = [...sources].sort();
+  const sourceIndex = new Map(sortedSources.map((id, i) => [id, i]));
   return {
     year: input.year,
     dataVersion: input.dataVersion,
@@ -279,9 +271,60 @@ export function buildSnapshot(
     supplyNode: Int32Array.from(supplyNode),
     supplyShare: Float64Array.from(supplyShare),
     supplyRecipe: Int32Array.from(supplyRecipe),
-    sources: [...sources].sort(),
+    sources: sortedSources,
+    nodeSource: Int32Array.from(nodeSourceId, (id) => (id === null ? -1 : sourceIndex.get(id)!)),
+    recipeSource: Int32Array.from(recipes, (r) => sourceIndex.get(r.source_id)!),
     assumptions: [...assumptions].sort(),
   };
+}
+
+/**
+ * Writes the world production mix of nodes a … b−1 (one material) into `out`: q_i / Σ q over the
+ * nodes with a figure; a withheld figure (NaN) gets 0; with no figure at all, an equal split.
+ */
+function mixInto(
+  quantity: ArrayLike<number>,
+  a: number,
+  b: number,
+  out: Float64Array,
+): { withheld: boolean; equalSplit: boolean } {
+  let total = 0;
+  let known = 0;
+  for (let n = a; n < b; n++) {
+    const q = quantity[n]!;
+    if (!Number.isNaN(q)) {
+      total += q;
+      known++;
+    }
+  }
+  if (total > 0) {
+    for (let n = a; n < b; n++) {
+      const q = quantity[n]!;
+      out[n] = Number.isNaN(q) ? 0 : q / total;
+    }
+    return { withheld: known < b - a, equalSplit: false };
+  }
+  for (let n = a; n < b; n++) out[n] = 1 / (b - a);
+  return { withheld: false, equalSplit: true };
+}
+
+/**
+ * The world production mix of material index `m` (the global-mix assumption: a buyer buys at it):
+ * its nodes with a positive share and those shares, as the snapshot's supplier lists use them.
+ */
+export function productionMix(s: NetworkSnapshot, m: number): { nodes: number[]; shares: number[] } {
+  const a = s.materialNodeStart[m]!;
+  const b = s.materialNodeStart[m + 1]!;
+  const mix = new Float64Array(b);
+  mixInto(s.nodeQuantity, a, b, mix);
+  const nodes: number[] = [];
+  const shares: number[] = [];
+  for (let n = a; n < b; n++) {
+    if (mix[n] === 0) continue;
+    nodes.push(n);
+    shares.push(mix[n]!);
+  }
+  return { nodes, shares };
 }
 
 /** The records a snapshot was built from, reconstructed (for round-trip checks and exports). */
