@@ -123,4 +123,45 @@ describe('trustmap CLI', () => {
     expect(usgs?.licence).toMatch(/public domain/i);
     expect(usgs?.records).toBeGreaterThan(1000);
   });
+
+  it('shows the hidden dependency of US gallium on China through Canadian, Japanese and German refiners', () => {
+    const r = cli(['exposure', 'gallium', '--country', 'USA', '--json']);
+    expect(r.code).toBe(0);
+    const rep = JSON.parse(r.stdout);
+    const us = rep.buyers.find((b: { country: string }) => b.country === 'USA');
+    expect(us.concern.direct).toBeCloseTo(0.18, 12);
+    // hand: 0.18 + (0.28 + 0.16 + 0.16 + 0.22 − 3/909) × 900/909 (proportional partner rule)
+    expect(us.concern.bottleneck).toBeCloseTo(0.18 + (0.28 + 0.16 + 0.16 + 0.22 - 3 / 909) * (900 / 909), 9);
+    expect(rep.assumptions.join(' ')).toMatch(/global-mix/);
+  });
+
+  it('ranks critical minerals with import reliance and APIs by vulnerability, with sources', () => {
+    const r = cli(['risk', '--region', 'USA', '--json']);
+    expect(r.code).toBe(0);
+    const t = JSON.parse(r.stdout);
+    const ga = t.minerals.find((m: { material: { id: string } }) => m.material.id === 'gallium.refined');
+    expect(ga.concernShare).toBeCloseTo(900 / 909, 12);
+    expect(ga.importReliance).toBe(1);
+    const hhis = t.minerals.map((m: { hhi: number }) => m.hhi);
+    expect([...hhis].sort((a: number, b: number) => b - a)).toEqual(hhis);
+    expect(t.apis.length).toBeGreaterThan(10);
+    for (const a of t.apis) if (typeof a.score === 'number') expect(a.score).toBeGreaterThanOrEqual(0);
+    expect(t.sources).toContain('usgs-mcs-2026');
+  });
+
+  it('adds the EU supply risk with --region EU and explains each factor with sr', () => {
+    const r = cli(['risk', '--region', 'EU', '--kind', 'mineral', '--json']);
+    const ga = JSON.parse(r.stdout).minerals.find((m: { material: { id: string } }) => m.material.id === 'gallium.refined');
+    expect(ga.euSupplyRisk).toBeGreaterThan(3);
+    const sr = cli(['sr', 'gallium', '--region', 'EU']);
+    expect(sr.code).toBe(0);
+    expect(sr.stdout).toMatch(/HHI_WGI,t global/);
+    expect(sr.stdout).toMatch(/EOL-RIR/);
+  });
+
+  it('rejects a concern that is not an ISO3 code', () => {
+    const r = cli(['risk', '--concern', 'China']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--concern must be an ISO 3166-1 alpha-3 code/);
+  });
 });

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerImport } from './commands/import.js';
 import { registerInit } from './commands/init.js';
 import { registerLists } from './commands/lists.js';
+import { registerRisk } from './commands/risk.js';
 import { registerShow } from './commands/show.js';
 import { registerSr } from './commands/sr.js';
 import { registerStart } from './commands/start.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerLists(program);
   registerShow(program);
   registerSr(program);
+  registerRisk(program);
   return program;
 }
 
