@@ -159,6 +159,17 @@ export const MINERAL_MATERIAL: Readonly<Record<string, MineralMaterial>> = {
 };
 
 /**
+ * The names under which FDA lists an API whose pharma-links name or synonyms differ (the DMF
+ * subjects and openFDA substance names use the salt or the full substance name), so that DMF
+ * holders and shortages join. Keys: the API name as written in api_inputs.csv, lower case.
+ */
+export const FDA_SUBSTANCE_NAMES: Readonly<Record<string, readonly string[]>> = {
+  'vitamin b1': ['THIAMINE HYDROCHLORIDE', 'THIAMINE MONONITRATE'],
+  benzylpenicillin: ['PENICILLIN G POTASSIUM', 'PENICILLIN G SODIUM'],
+  insulin: ['INSULIN HUMAN'],
+};
+
+/**
  * Chemical inputs that the USGS importer already defines (from its import-source tables): the
  * recipes refer to them instead of defining them a second time.
  */

@@ -14,6 +14,7 @@ import { resolveCountryName } from './country-names.js';
 import { type CsvTable, parseNumber, readCsv } from './csv.js';
 import type { Importer, ReadOptions } from './importer.js';
 import {
+  FDA_SUBSTANCE_NAMES,
   foldName,
   INPUT_CANON,
   MINERAL_MATERIAL,
@@ -267,7 +268,10 @@ class Reader {
         basis: 'compound',
         unit: 'kg',
         tags: ['pharma-links', 'essential-generic', ...(/\(class\)/.test(api) ? ['class'] : [])],
-        synonyms: splitSynonyms(r.api_synonyms),
+        synonyms: [
+          ...splitSynonyms(r.api_synonyms),
+          ...(FDA_SUBSTANCE_NAMES[withoutParenthetical(api).toLowerCase()] ?? []),
+        ],
         loc: { file: table.file, row: line },
       });
       this.apiByName.set(foldName(api), id);
