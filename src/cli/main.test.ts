@@ -164,4 +164,15 @@ describe('trustmap CLI', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--concern must be an ISO 3166-1 alpha-3 code/);
   });
+
+  it('accepts a user-defined region as a list of ISO3 codes and names an unknown one', () => {
+    const r = cli(['risk', '--region', 'USA,IND,JPN', '--kind', 'mineral', '--json']);
+    const t = JSON.parse(r.stdout);
+    expect(t.region.members).toEqual(['IND', 'JPN', 'USA']);
+    const ga = t.minerals.find((m: { material: { id: string } }) => m.material.id === 'gallium.refined');
+    expect(ga.regionShare).toBeCloseTo(3000 / 909_000, 12);
+    const bad = cli(['risk', '--region', 'USA,XXQ']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/unknown country: XXQ/);
+  });
 });

@@ -58,7 +58,22 @@ export async function listCountries(
   return countries.map((c) => ({ ...c, regions: (by.get(c.iso3) ?? []).sort() }));
 }
 
+/**
+ * Members of a region: a region code in the store (TRUST, QUAD, EU27, MSP or user-imported), a
+ * single country, or an ad-hoc comma-separated list of ISO3 codes ("USA,IND,JPN").
+ */
 export async function regionMembers(store: Store, code: string): Promise<Set<string>> {
+  if (code.includes(',')) {
+    const list = code
+      .split(',')
+      .map((c) => c.trim().toUpperCase())
+      .filter(Boolean);
+    const known = await store.db.selectFrom('country').select('iso3').where('iso3', 'in', list).execute();
+    const have = new Set(known.map((k) => k.iso3));
+    const bad = list.filter((c) => !have.has(c));
+    if (bad.length) throw new NotFoundError('country', bad.join(', '));
+    return new Set(list);
+  }
   const rows = await store.db
     .selectFrom('region_member')
     .select('iso3')
