@@ -151,7 +151,9 @@ describe('trustmap CLI', () => {
 
   it('adds the EU supply risk with --region EU and explains each factor with sr', () => {
     const r = cli(['risk', '--region', 'EU', '--kind', 'mineral', '--json']);
-    const ga = JSON.parse(r.stdout).minerals.find((m: { material: { id: string } }) => m.material.id === 'gallium.refined');
+    const ga = JSON.parse(r.stdout).minerals.find(
+      (m: { material: { id: string } }) => m.material.id === 'gallium.refined',
+    );
     expect(ga.euSupplyRisk).toBeGreaterThan(3);
     const sr = cli(['sr', 'gallium', '--region', 'EU']);
     expect(sr.code).toBe(0);

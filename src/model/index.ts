@@ -10,6 +10,6 @@ export * from './period.js';
 export * from './pharma.js';
 export * from './production.js';
 export * from './recipe.js';
+export * from './scenario.js';
 export * from './source.js';
 export * from './trade.js';
-export * from './scenario.js';

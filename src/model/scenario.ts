@@ -8,7 +8,10 @@ import { Iso3, Nullable } from './common.js';
 const Day = Type.Integer({ minimum: 0, maximum: 36_500 });
 const Duration = Type.Integer({ minimum: 1, maximum: 36_500, description: 'days' });
 const Share = Type.Number({ minimum: 0, maximum: 1 });
-const Materials = Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: 'material ids or commodities' });
+const Materials = Type.Array(Type.String({ minLength: 1 }), {
+  minItems: 1,
+  description: 'material ids or commodities',
+});
 const Countries = Type.Union([Type.Literal('all'), Type.Array(Iso3, { minItems: 1 })]);
 
 export const ExportRestriction = Type.Object(
@@ -37,7 +40,10 @@ export const CapacityLoss = Type.Object(
     start_day: Day,
     duration_days: Duration,
     recovery: Type.Optional(
-      Type.Union([Type.Literal('step'), Type.Literal('linear')], { default: 'step', description: 'how capacity returns after duration' }),
+      Type.Union([Type.Literal('step'), Type.Literal('linear')], {
+        default: 'step',
+        description: 'how capacity returns after duration',
+      }),
     ),
     recovery_days: Type.Optional(Type.Integer({ minimum: 0 })),
     note: Type.Optional(Type.String()),
@@ -103,7 +109,9 @@ export const RampUp = Type.Object(
         { additionalProperties: false },
       ),
     ),
-    ramp_days: Type.Optional(Type.Integer({ minimum: 0, description: 'linear ramp from 0 to full after lead time' })),
+    ramp_days: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'linear ramp from 0 to full after lead time' }),
+    ),
     illustrative: Type.Optional(Type.Boolean()),
     note: Type.Optional(Type.String()),
   },
