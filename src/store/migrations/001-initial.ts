@@ -306,9 +306,7 @@ const INDEXES: readonly [table: string, columns: string[]][] = [
 
 export async function up(db: Kysely<unknown>, dialect: 'sqlite' | 'postgres'): Promise<void> {
   const rowId =
-    dialect === 'sqlite'
-      ? sql`integer primary key autoincrement`
-      : sql`bigint generated always as identity primary key`;
+    dialect === 'sqlite' ? sql`integer primary key` : sql`bigint generated always as identity primary key`;
   for (const [table, cols] of Object.entries(TABLES)) {
     let b = db.schema.createTable(table).addColumn('row_id', sql`${rowId}` as never);
     for (const [name, type, nullable] of cols) {
