@@ -7,6 +7,7 @@ import { registerRisk } from './commands/risk.js';
 import { registerShow } from './commands/show.js';
 import { registerSr } from './commands/sr.js';
 import { registerStart } from './commands/start.js';
+import { registerTts } from './commands/tts.js';
 import { describeError } from './errors.js';
 
 export function buildProgram(): Command {
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerShow(program);
   registerSr(program);
   registerRisk(program);
+  registerTts(program);
   return program;
 }
 
