@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initDatabase } from './commands/init.js';
+import { copyBundledDb } from '../../test/helpers/bundled-db.js';
 
 /**
  * End-to-end CLI tests: the compiled-from-source CLI run as a user would (through tsx), on a
@@ -27,7 +27,7 @@ function cli(args: string[], env: Record<string, string> = {}) {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'trustmap-cli-'));
   db = join(dir, 'trustmap.db');
-  await initDatabase(db, { quiet: true });
+  copyBundledDb(db);
 }, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initDatabase } from '../cli/commands/init.js';
+import { copyBundledDb } from '../../test/helpers/bundled-db.js';
 import { isUnavailable } from '../engine/analytics/concentration.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
@@ -15,7 +15,7 @@ let store: Store;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'trustmap-sourcing-'));
   const file = join(dir, 'full.db');
-  await initDatabase(file, { quiet: true });
+  copyBundledDb(file);
   store = await openStore(file);
 }, 300_000);
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initDatabase } from '../cli/commands/init.js';
+import { copyBundledDb } from '../../test/helpers/bundled-db.js';
 import { isUnavailable } from '../engine/analytics/concentration.js';
 import { NotFoundError } from '../model/index.js';
 import { openStore } from '../store/open.js';
@@ -146,7 +146,7 @@ let eu: SupplyRiskResult[];
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'trustmap-sr-'));
   const db = join(dir, 'trustmap.db');
-  await initDatabase(db, { quiet: true });
+  copyBundledDb(db);
   store = await openStore(db);
   eu = await supplyRiskAll(store, { region: 'EU' });
 }, 180_000);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initDatabase } from '../cli/commands/init.js';
+import { copyBundledDb } from '../../test/helpers/bundled-db.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
 import { buildTtsNetwork, runTtsAnalysis, TTS_DEFAULTS } from './tts.js';
@@ -13,7 +13,7 @@ let store: Store;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'trustmap-tts-'));
   const db = join(dir, 'trustmap.db');
-  await initDatabase(db, { quiet: true });
+  copyBundledDb(db);
   store = await openStore(db);
 }, 120_000);
 afterAll(async () => {
