@@ -1,6 +1,6 @@
 import { type Concentration, concentration, isUnavailable } from '../engine/analytics/concentration.js';
 import type { Material } from '../model/index.js';
-import { listMaterials } from '../store/queries.js';
+import { listMaterials, newestProductionByMaterial } from '../store/queries.js';
 import type { Store } from '../store/store.js';
 
 export interface OverviewRow {
@@ -29,30 +29,13 @@ export async function overview(store: Store, opts: { concern?: string; limit?: n
   const concern = opts.concern ?? 'CHN';
   const limit = opts.limit ?? 15;
   const materials = await listMaterials(store);
-  const prod = await store.db
-    .selectFrom('production')
-    .innerJoin('source', 'source.id', 'production.source_id')
-    .select(['material_id', 'country', 'period', 'quantity', 'flag', 'source_id', 'source.year as edition'])
-    .where('measure', '=', 'production')
-    .where('org_id', 'is', null)
-    .where('facility_id', 'is', null)
-    .execute();
-  const byMat = new Map<string, typeof prod>();
-  for (const r of prod) {
-    if (!/^\d{4}$/.test(r.period)) continue;
-    const list = byMat.get(r.material_id) ?? [];
-    list.push(r);
-    byMat.set(r.material_id, list);
-  }
+  const newest = await newestProductionByMaterial(store);
   const minerals: OverviewRow[] = [];
   for (const m of materials) {
     if (m.stage !== 'mine' && m.stage !== 'refined') continue;
-    const rows = byMat.get(m.id);
-    if (!rows) continue;
-    const year = rows.reduce((a, r) => (r.period > a ? r.period : a), '0000');
-    const inYear = rows.filter((r) => r.period === year);
-    const edition = Math.max(...inYear.map((r) => r.edition));
-    const pick = inYear.filter((r) => r.edition === edition);
+    const pick = newest.get(m.id);
+    if (!pick?.length) continue;
+    const year = pick[0]!.period;
     const c: Concentration = concentration(pick, { concern });
     if (c.total <= 0) continue;
     minerals.push({

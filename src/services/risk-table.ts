@@ -1,6 +1,6 @@
 import { concentration, isUnavailable, type Unavailable } from '../engine/analytics/concentration.js';
 import type { Material } from '../model/index.js';
-import { listMaterials, regionMembers } from '../store/queries.js';
+import { listMaterials, newestProductionByMaterial, regionMembers } from '../store/queries.js';
 import type { Store } from '../store/store.js';
 import { medicineVulnerability } from './medicine-vulnerability.js';
 import { sourcingReport } from './sourcing.js';
@@ -67,21 +67,7 @@ export async function riskTable(store: Store, opts: RiskTableOptions = {}): Prom
     const materials = (await listMaterials(store)).filter(
       (m) => (m.stage === 'mine' || m.stage === 'refined') && (!opts.tag || m.tags.includes(opts.tag)),
     );
-    const prod = await store.db
-      .selectFrom('production')
-      .innerJoin('source', 'source.id', 'production.source_id')
-      .select(['material_id', 'country', 'period', 'quantity', 'flag', 'source_id', 'source.year as edition'])
-      .where('measure', '=', 'production')
-      .where('org_id', 'is', null)
-      .where('facility_id', 'is', null)
-      .execute();
-    const byMat = new Map<string, typeof prod>();
-    for (const r of prod) {
-      if (!/^\d{4}$/.test(r.period)) continue;
-      const list = byMat.get(r.material_id);
-      if (list) list.push(r);
-      else byMat.set(r.material_id, [r]);
-    }
+    const newest = await newestProductionByMaterial(store);
     const euSr = new Map<string, number | Unavailable>();
     if (euRegion) {
       for (const r of await supplyRiskAll(store, { region: 'EU' })) {
@@ -90,12 +76,9 @@ export async function riskTable(store: Store, opts: RiskTableOptions = {}): Prom
       }
     }
     for (const m of materials) {
-      const rows = byMat.get(m.id);
-      if (!rows) continue;
-      const year = rows.reduce((a, r) => (r.period > a ? r.period : a), '0000');
-      const inYear = rows.filter((r) => r.period === year);
-      const edition = inYear.reduce((a, r) => Math.max(a, r.edition), 0);
-      const pick = inYear.filter((r) => r.edition === edition);
+      const pick = newest.get(m.id);
+      if (!pick?.length) continue;
+      const year = pick[0]!.period;
       const c = concentration(pick, { concern, region: { code, members } });
       if (c.total <= 0) continue;
       for (const s of c.sources) sources.add(s);

@@ -140,3 +140,48 @@ export async function productionOf(
     .execute();
   return rows.map((r) => ({ ...fromStored<Production>('production', r), source_year: r.source_year }));
 }
+
+export interface ProductionFigureRow {
+  material_id: string;
+  country: string;
+  period: string;
+  quantity: number | null;
+  flag: string | null;
+  source_id: string;
+  /** publication year of the source (the edition) */
+  edition: number;
+}
+
+/**
+ * Public country-level production figures of each material for its newest calendar year, from
+ * the newest edition that covers that year (USGS MCS 2023, 2024 and 2026 overlap).
+ */
+export async function newestProductionByMaterial(store: Store): Promise<Map<string, ProductionFigureRow[]>> {
+  const prod = await store.db
+    .selectFrom('production')
+    .innerJoin('source', 'source.id', 'production.source_id')
+    .select(['material_id', 'country', 'period', 'quantity', 'flag', 'source_id', 'source.year as edition'])
+    .where('measure', '=', 'production')
+    .where('org_id', 'is', null)
+    .where('facility_id', 'is', null)
+    .execute();
+  const byMat = new Map<string, ProductionFigureRow[]>();
+  for (const r of prod) {
+    if (!/^\d{4}$/.test(r.period)) continue;
+    const list = byMat.get(r.material_id);
+    if (list) list.push(r);
+    else byMat.set(r.material_id, [r]);
+  }
+  const out = new Map<string, ProductionFigureRow[]>();
+  for (const [id, rows] of byMat) {
+    let year = '0000';
+    for (const r of rows) if (r.period > year) year = r.period;
+    let edition = 0;
+    for (const r of rows) if (r.period === year && r.edition > edition) edition = r.edition;
+    out.set(
+      id,
+      rows.filter((r) => r.period === year && r.edition === edition),
+    );
+  }
+  return out;
+}
