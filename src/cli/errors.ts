@@ -14,7 +14,7 @@ export function describeError(e: unknown): { message: string; code: number } {
         ? 'error: invalid input'
         : `error: ${e.issues.length}${e.truncated ? '+' : ''} problems in the input`;
     return {
-      message: `${head}\n${lines.join('\n')}\nnothing was imported; the database is unchanged.`,
+      message: `${head}\n${lines.join('\n')}${e.outcome ? `\n${e.outcome}` : ''}`,
       code: 1,
     };
   }

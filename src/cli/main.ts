@@ -5,6 +5,7 @@ import { registerInit } from './commands/init.js';
 import { registerLists } from './commands/lists.js';
 import { registerRisk } from './commands/risk.js';
 import { registerShow } from './commands/show.js';
+import { registerSimulate } from './commands/simulate.js';
 import { registerSr } from './commands/sr.js';
 import { registerStart } from './commands/start.js';
 import { registerTts } from './commands/tts.js';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerSr(program);
   registerRisk(program);
   registerTts(program);
+  registerSimulate(program);
   return program;
 }
 

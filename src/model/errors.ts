@@ -20,6 +20,8 @@ export function formatIssue(i: Issue): string {
 /** Bad input. Carries every issue found (up to a cap), never a partial import. */
 export class ValidationError extends Error {
   override readonly name = 'ValidationError';
+  /** what the caller wants the user told about the state left behind (e.g. an import rolled back) */
+  outcome?: string;
   constructor(
     readonly issues: Issue[],
     readonly truncated = false,

@@ -1,11 +1,13 @@
 import { type Kysely, type Migration, Migrator } from 'kysely';
 import * as m001 from './migrations/001-initial.js';
+import * as m002 from './migrations/002-runs.js';
 
 type Dialect = 'sqlite' | 'postgres';
 
 function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '001-initial': { up: (db) => m001.up(db, dialect) },
+    '002-runs': { up: (db) => m002.up(db, dialect) },
   };
 }
 
@@ -20,4 +22,4 @@ export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Pr
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
-export const LATEST_MIGRATION = '001-initial';
+export const LATEST_MIGRATION = '002-runs';

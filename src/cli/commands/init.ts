@@ -1,5 +1,6 @@
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import type { Command } from 'commander';
+import { ValidationError } from '../../model/index.js';
 import { loadBundledDataset, type StepReport } from '../../services/bundled-dataset.js';
 import { isPostgresUrl, openStore } from '../../store/open.js';
 import { dbLocation } from '../context.js';
@@ -46,6 +47,8 @@ export async function initDatabase(
     bar.stop();
     await store.close();
     for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`]) rmSync(f, { force: true });
+    if (e instanceof ValidationError)
+      e.outcome = `nothing was written: ${location} was not created or changed.`;
     throw e;
   }
   bar.stop();
