@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerImport } from './commands/import.js';
 import { registerInit } from './commands/init.js';
 import { registerLists } from './commands/lists.js';
+import { registerMontecarlo } from './commands/montecarlo.js';
 import { registerRisk } from './commands/risk.js';
 import { registerShow } from './commands/show.js';
 import { registerSimulate } from './commands/simulate.js';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerRisk(program);
   registerTts(program);
   registerSimulate(program);
+  registerMontecarlo(program);
   return program;
 }
 

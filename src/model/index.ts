@@ -5,6 +5,7 @@ export * from './entities.js';
 export * from './errors.js';
 export * from './eu-crm.js';
 export * from './facility.js';
+export * from './hazard-set.js';
 export * from './material.js';
 export * from './period.js';
 export * from './pharma.js';

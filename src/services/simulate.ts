@@ -178,14 +178,15 @@ function norm(s: string): string {
     .trim();
 }
 
-interface Resolver {
+/** Resolves material names (id, commodity, name, synonym) and country / region codes, naming the field at fault. */
+export interface Resolver {
   materials: Material[];
   material(name: string, path: string): string[];
   country(code: string, path: string, regions?: boolean): void;
   regions: Record<string, string[]>;
 }
 
-async function resolver(store: Store): Promise<Resolver> {
+export async function resolver(store: Store): Promise<Resolver> {
   const [materials, countries, members] = await Promise.all([
     listMaterials(store),
     store.db.selectFrom('country').select(['iso3', 'name']).execute(),
