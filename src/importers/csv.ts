@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import { type Issue, ValidationError } from '../model/index.js';
 
@@ -49,12 +50,28 @@ export function decodeUtf8(buf: Buffer, label: string): string {
 }
 
 /**
- * Reads a CSV file with a header row. Malformed quoting, a wrong column count, an empty file or a
+ * Where a CSV file is: `name.csv` itself or, for large bundled files, `name.csv.gz` (shipped
+ * compressed to keep the repository small). Undefined when neither exists.
+ */
+export function findCsv(path: string): string | undefined {
+  if (existsSync(path)) return path;
+  if (existsSync(`${path}.gz`)) return `${path}.gz`;
+  return undefined;
+}
+
+/** A file's bytes, gunzipped when its name ends in .gz. */
+export function readMaybeGzip(path: string): Buffer {
+  const buf = readFileSync(path);
+  return path.endsWith('.gz') ? gunzipSync(buf) : buf;
+}
+
+/**
+ * Reads a CSV file with a header row (gzip-compressed if its name ends in .gz). Malformed quoting, a wrong column count, an empty file or a
  * missing required column throw a ValidationError naming the file, line and column.
  */
 export function readCsv(path: string, opts: ReadCsvOptions = {}): CsvTable {
-  const label = opts.label ?? basename(path);
-  const buf = readFileSync(path);
+  const label = opts.label ?? basename(path).replace(/\.gz$/, '');
+  const buf = readMaybeGzip(path);
   return parseCsvText(
     opts.encoding === 'cp1252' ? buf.toString('latin1') : decodeUtf8(buf, label),
     label,

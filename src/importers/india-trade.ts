@@ -1,10 +1,10 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { AGGREGATE_CODES, normalisePeriod, type Source, ValidationError } from '../model/index.js';
 import { BatchBuilder, type ImportBatch, issueAt, type RowLocation } from './batch.js';
 import { CitedSources } from './cited-sources.js';
 import { isKnownIso3, resolveCountryName } from './country-names.js';
-import { type CsvTable, parseNumber, readCsv } from './csv.js';
+import { type CsvTable, findCsv, parseNumber, readCsv, readMaybeGzip } from './csv.js';
 import type { Importer, ReadOptions } from './importer.js';
 
 /**
@@ -195,7 +195,7 @@ function kindOfHeader(header: readonly string[]): FileKind | undefined {
 }
 
 function firstLine(path: string): string[] {
-  const head = readFileSync(path)
+  const head = readMaybeGzip(path)
     .subarray(0, 4096)
     .toString('utf8')
     .replace(/^\uFEFF/, '');
@@ -227,8 +227,8 @@ function inputFiles(path: string): { file: string; kind: FileKind }[] {
     ['parliament', 'parliament'],
   ];
   const out = order
-    .map(([name, kind]) => ({ file: join(path, INDIA_TRADE_FILES[name]), kind }))
-    .filter((f) => existsSync(f.file));
+    .map(([name, kind]) => ({ file: findCsv(join(path, INDIA_TRADE_FILES[name])), kind }))
+    .filter((f): f is { file: string; kind: FileKind } => f.file !== undefined);
   if (out.length === 0) {
     throw new ValidationError([
       { file: path, message: `the folder has none of ${Object.values(INDIA_TRADE_FILES).join(', ')}` },
@@ -639,7 +639,7 @@ export function readIndiaTrade(path: string, opts: ReadOptions = {}): ImportBatc
   b.warn(INDIA_DATA_GAP);
   for (const { file, kind } of files) {
     const table = readCsv(file, { required: REQUIRED[kind] });
-    b.metric(`${basename(file, '.csv')}_rows_read`, table.rows.length);
+    b.metric(`${basename(file).replace(/\.csv(\.gz)?$/, '')}_rows_read`, table.rows.length);
     if (kind === 'hs8Descriptions') reader.readDescriptions(table);
     else if (kind === 'hs8') reader.readHs8(table, file);
     else if (kind === 'mineralsByPartner') reader.readMineralsByPartner(table);
