@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ValidationError } from '../model/index.js';
+import { validationError } from '../../test/helpers/validation-error.js';
 import { applyBatch } from '../store/apply-batch.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/store.js';
@@ -22,16 +22,6 @@ const share = (b: ImportBatch, name: string, scope: string, stage: string, count
       r.row.stage === stage &&
       r.row.country === country,
   )?.row;
-
-async function validationError(fn: () => unknown): Promise<ValidationError> {
-  try {
-    await fn();
-  } catch (e) {
-    if (e instanceof ValidationError) return e;
-    throw e;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 let store: Store | undefined;
 afterEach(async () => {

@@ -2,7 +2,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { type DmfHolder, type DrugMasterFile, type Establishment, ValidationError } from '../model/index.js';
+import { validationError } from '../../test/helpers/validation-error.js';
+import type { DmfHolder, DrugMasterFile, Establishment } from '../model/index.js';
 import { applyBatch } from '../store/apply-batch.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/store.js';
@@ -20,16 +21,6 @@ const holders = (b: ImportBatch) => (b.rows.dmf_holder ?? []).map((r) => r.row a
 const establishments = (b: ImportBatch) => (b.rows.establishment ?? []).map((r) => r.row as Establishment);
 const dmf = (b: ImportBatch, n: number) => dmfs(b).find((d) => d.dmf_number === n);
 const holder = (b: ImportBatch, key: string) => holders(b).find((h) => h.holder_key === key);
-
-async function validationError(fn: () => unknown): Promise<ValidationError> {
-  try {
-    await fn();
-  } catch (e) {
-    if (e instanceof ValidationError) return e;
-    throw e;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 // --- temporary folders laid out like data/ (fda-dmf/ and fda-decrs/ side by side) ---
 const tmpRoots: string[] = [];

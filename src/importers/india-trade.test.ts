@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ValidationError } from '../model/index.js';
+import { validationError } from '../../test/helpers/validation-error.js';
 import { applyBatch } from '../store/apply-batch.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/store.js';
@@ -22,16 +22,6 @@ function flows(batch: ImportBatch) {
 
 function facts(batch: ImportBatch) {
   return (batch.rows.published_fact ?? []).map((r) => r.row);
-}
-
-async function validationError(fn: () => unknown): Promise<ValidationError> {
-  try {
-    await fn();
-  } catch (e) {
-    if (e instanceof ValidationError) return e;
-    throw e;
-  }
-  throw new Error('expected a ValidationError');
 }
 
 /** Writes one table into a fresh folder under its published name and returns the file. */

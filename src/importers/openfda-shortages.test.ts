@@ -2,7 +2,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { type Shortage, ValidationError } from '../model/index.js';
+import { validationError } from '../../test/helpers/validation-error.js';
+import type { Shortage } from '../model/index.js';
 import { applyBatch } from '../store/apply-batch.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/store.js';
@@ -18,16 +19,6 @@ const line = (ndc: string) => TEXT.split('\n').find((l) => l.startsWith(`${ndc},
 
 const rows = (b: ImportBatch) => (b.rows.shortage ?? []).map((r) => r.row as Shortage);
 const byNdc = (b: ImportBatch, ndc: string) => rows(b).filter((r) => r.package_ndc === ndc);
-
-async function validationError(fn: () => unknown): Promise<ValidationError> {
-  try {
-    await fn();
-  } catch (e) {
-    if (e instanceof ValidationError) return e;
-    throw e;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 const tmpRoots: string[] = [];
 afterAll(() => {

@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ValidationError } from '../model/index.js';
+import { validationError } from '../../test/helpers/validation-error.js';
 import { applyBatch } from '../store/apply-batch.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/store.js';
@@ -36,16 +36,6 @@ const facts = (b: ImportBatch) => (b.rows.published_fact ?? []).map((r) => r.row
 const recipe = (b: ImportBatch, output: string, input: string) =>
   recipes(b).find((r) => r.output_id === output && r.input_id === input);
 const material = (b: ImportBatch, id: string) => materials(b).find((r) => r.id === id);
-
-async function validationError(fn: () => unknown): Promise<ValidationError> {
-  try {
-    await fn();
-  } catch (e) {
-    if (e instanceof ValidationError) return e;
-    throw e;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 function tempFolder(files: Record<string, string[]>): string {
   const dir = mkdtempSync(join(tmpdir(), 'pharma-links-'));

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ValidationError } from '../model/index.js';
+import { validationError } from '../../test/helpers/validation-error.js';
 import { applyBatch } from '../store/apply-batch.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/store.js';
@@ -27,16 +27,6 @@ function one(batch: ImportBatch, where: Partial<Row>): Row {
   const found = production(batch, where);
   expect(found, JSON.stringify(where)).toHaveLength(1);
   return found[0]!;
-}
-
-async function validationError(fn: () => unknown): Promise<ValidationError> {
-  try {
-    await fn();
-  } catch (e) {
-    if (e instanceof ValidationError) return e;
-    throw e;
-  }
-  throw new Error('expected a ValidationError');
 }
 
 let store: Store | undefined;

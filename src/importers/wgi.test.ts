@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ValidationError } from '../model/index.js';
+import { validationError } from '../../test/helpers/validation-error.js';
 import { applyBatch } from '../store/apply-batch.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/store.js';
@@ -17,16 +17,6 @@ function governance(batch: ImportBatch) {
 
 function find(batch: ImportBatch, iso3: string, year: number, indicator: string) {
   return governance(batch).find((r) => r.iso3 === iso3 && r.year === year && r.indicator === indicator);
-}
-
-async function validationError(fn: () => unknown): Promise<ValidationError> {
-  try {
-    await fn();
-  } catch (e) {
-    if (e instanceof ValidationError) return e;
-    throw e;
-  }
-  throw new Error('expected a ValidationError');
 }
 
 let store: Store | undefined;
