@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { simulationFixture } from '../../test/fixtures/simulation-dataset.js';
 import { testDialects } from '../../test/helpers/stores.js';
 import { checkNetwork } from '../engine/simulate/sim-network.js';
-import { BatchBuilder } from '../importers/batch.js';
 import { referenceBatch } from '../importers/reference.js';
 import { NotFoundError, ValidationError } from '../model/index.js';
 import { applyBatch } from '../store/apply-batch.js';
@@ -16,108 +16,6 @@ import {
   simulationNetwork,
   validateScenario,
 } from './simulate.js';
-
-/**
- * A small real-format dataset: gallium (China 900 kg, Japan 30 kg; idle capacity elsewhere; US
- * imports 40 kg, exports 5 kg, import sources CAN 30 %, JPN 20 %, CHN 20 %, other 30 %) and
- * cobalt mined (DRC 700 t, Indonesia 100 t, other 200 t) and refined (China 700 t, Finland 100 t,
- * other 100 t), all for 2024.
- */
-function fixture() {
-  const b = new BatchBuilder('test', 'fixture');
-  b.source({
-    id: 'test-usgs',
-    publisher: 'trustmap tests',
-    title: 'simulation fixture',
-    year: 2026,
-    url: null,
-    file: null,
-    licence: 'CC0',
-    note: null,
-  });
-  const loc = { file: 'fixture' };
-  const material = (id: string, stage: string, unit: string, name: string) =>
-    b.add(
-      'material',
-      {
-        id,
-        name,
-        commodity: id.split('.')[0],
-        stage,
-        basis: 'element_content',
-        unit,
-        hs_codes: [],
-        tags: [],
-        synonyms: [],
-        source_id: 'test-usgs',
-      },
-      loc,
-    );
-  material('ga.refined', 'refined', 'kg', 'Gallium');
-  material('co.mine', 'mine', 't', 'Cobalt, mine');
-  material('co.refined', 'refined', 't', 'Cobalt, refined');
-  const prod = (
-    material_id: string,
-    country: string,
-    quantity: number,
-    unit: string,
-    measure = 'production',
-  ) =>
-    b.add(
-      'production',
-      { material_id, country, period: '2024', measure, quantity, unit, source_id: 'test-usgs' },
-      loc,
-    );
-  prod('ga.refined', 'CHN', 900, 'kg');
-  prod('ga.refined', 'JPN', 30, 'kg');
-  prod('ga.refined', 'XOT', 0, 'kg');
-  prod('ga.refined', 'CHN', 1000, 'kg', 'capacity');
-  prod('ga.refined', 'XOT', 50, 'kg', 'capacity');
-  prod('co.mine', 'COD', 700, 't');
-  prod('co.mine', 'IDN', 100, 't');
-  prod('co.mine', 'XOT', 200, 't');
-  prod('co.refined', 'CHN', 700, 't');
-  prod('co.refined', 'FIN', 100, 't');
-  prod('co.refined', 'XOT', 100, 't');
-  for (const [partner, share] of [
-    ['CAN', 0.3],
-    ['JPN', 0.2],
-    ['CHN', 0.2],
-    ['XOT', 0.3],
-  ] as const)
-    b.add(
-      'sourcing_share',
-      {
-        material_id: 'ga.refined',
-        importer: 'USA',
-        partner,
-        period: '2021-2024',
-        share,
-        source_id: 'test-usgs',
-      },
-      loc,
-    );
-  for (const [statistic, detail, value] of [
-    ['production', 'Production, primary', 0],
-    ['imports', 'Imports for consumption', 40],
-    ['exports', 'Exports', 5],
-  ] as const)
-    b.add(
-      'statistic',
-      {
-        commodity: 'ga',
-        country: 'USA',
-        period: '2024',
-        statistic,
-        detail,
-        value,
-        unit: 'kilograms',
-        source_id: 'test-usgs',
-      },
-      loc,
-    );
-  return b.build();
-}
 
 const gallium = {
   name: 'gallium: China restricts exports',
@@ -145,7 +43,7 @@ for (const dialect of testDialects()) {
     beforeEach(async () => {
       store = await dialect.open();
       await applyBatch(store, referenceBatch());
-      await applyBatch(store, fixture());
+      await applyBatch(store, simulationFixture());
     });
     afterEach(async () => store.close());
 

@@ -1,45 +1,16 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command, CommanderError } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyBundledDb } from '../../../test/helpers/bundled-db.js';
-import { describeError } from '../errors.js';
+import { runCommand } from '../../../test/helpers/run-command.js';
 import { registerMontecarlo } from './montecarlo.js';
 
 /** `trustmap montecarlo` on a copy of the bundled database. */
 let dir: string;
 let db: string;
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const program = new Command().name('trustmap').option('--db <path>').exitOverride();
-  registerMontecarlo(program);
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
-    stdout += String(s);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
-    stderr += String(s);
-    return true;
-  });
-  let code = 0;
-  try {
-    await program.parseAsync(['node', 'trustmap', '--db', db, ...args]);
-  } catch (e) {
-    if (e instanceof CommanderError) code = 2;
-    else {
-      const d = describeError(e);
-      stderr += d.message;
-      code = d.code;
-    }
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  return { code, stdout, stderr };
-}
+const cli = (args: string[]) => runCommand(registerMontecarlo, db, args);
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'trustmap-mc-cli-'));

@@ -1,134 +1,26 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { BatchBuilder } from '../../importers/batch.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simulationFixture } from '../../../test/fixtures/simulation-dataset.js';
+import { runCommand } from '../../../test/helpers/run-command.js';
 import { referenceBatch } from '../../importers/reference.js';
 import { applyBatch } from '../../store/apply-batch.js';
 import { openSqliteStore } from '../../store/sqlite.js';
-import { describeError } from '../errors.js';
 import { registerSimulate } from './simulate.js';
 
-/**
- * `trustmap simulate` and `trustmap runs` on a small SQLite file: gallium made in China (900 kg)
- * and Japan (30 kg), US imports 40 kg (sources CAN, JPN, CHN, other), exports 5 kg.
- */
+/** `trustmap simulate` and `trustmap runs` on a small SQLite file holding the simulation fixture. */
 let dir: string;
 let db: string;
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const program = new Command().name('trustmap').option('--db <path>').exitOverride();
-  registerSimulate(program);
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
-    stdout += String(s);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
-    stderr += String(s);
-    return true;
-  });
-  let code = 0;
-  try {
-    await program.parseAsync(['node', 'trustmap', '--db', db, ...args]);
-  } catch (e) {
-    const d = describeError(e);
-    stderr += d.message;
-    code = d.code;
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  return { code, stdout, stderr };
-}
+const cli = (args: string[]) => runCommand(registerSimulate, db, args);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'trustmap-sim-'));
   db = join(dir, 'trustmap.db');
   const store = await openSqliteStore(db);
   await applyBatch(store, referenceBatch());
-  const b = new BatchBuilder('test', 'fixture');
-  b.source({
-    id: 'test-usgs',
-    publisher: 'tests',
-    title: 'fixture',
-    year: 2026,
-    url: null,
-    file: null,
-    licence: 'CC0',
-    note: null,
-  });
-  const loc = { file: 'fixture' };
-  b.add(
-    'material',
-    {
-      id: 'ga.refined',
-      name: 'Gallium',
-      commodity: 'ga',
-      stage: 'refined',
-      basis: 'element_content',
-      unit: 'kg',
-      source_id: 'test-usgs',
-    },
-    loc,
-  );
-  for (const [country, quantity] of [
-    ['CHN', 900],
-    ['JPN', 30],
-  ] as const)
-    b.add(
-      'production',
-      {
-        material_id: 'ga.refined',
-        country,
-        period: '2024',
-        measure: 'production',
-        quantity,
-        unit: 'kg',
-        source_id: 'test-usgs',
-      },
-      loc,
-    );
-  for (const [partner, share] of [
-    ['CAN', 0.3],
-    ['JPN', 0.2],
-    ['CHN', 0.2],
-    ['XOT', 0.3],
-  ] as const)
-    b.add(
-      'sourcing_share',
-      {
-        material_id: 'ga.refined',
-        importer: 'USA',
-        partner,
-        period: '2021-2024',
-        share,
-        source_id: 'test-usgs',
-      },
-      loc,
-    );
-  for (const [statistic, detail, value] of [
-    ['production', 'Production, primary', 0],
-    ['imports', 'Imports for consumption', 40],
-    ['exports', 'Exports', 5],
-  ] as const)
-    b.add(
-      'statistic',
-      {
-        commodity: 'ga',
-        country: 'USA',
-        period: '2024',
-        statistic,
-        detail,
-        value,
-        unit: 'kilograms',
-        source_id: 'test-usgs',
-      },
-      loc,
-    );
-  await applyBatch(store, b.build());
+  await applyBatch(store, simulationFixture());
   await store.close();
   writeFileSync(
     join(dir, 'ga.json'),
