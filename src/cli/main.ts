@@ -5,6 +5,7 @@ import { registerInit } from './commands/init.js';
 import { registerLists } from './commands/lists.js';
 import { registerMontecarlo } from './commands/montecarlo.js';
 import { registerRisk } from './commands/risk.js';
+import { registerServe } from './commands/serve.js';
 import { registerShow } from './commands/show.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerSr } from './commands/sr.js';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerTts(program);
   registerSimulate(program);
   registerMontecarlo(program);
+  registerServe(program);
   return program;
 }
 
