@@ -43,9 +43,7 @@ export function ErrorBox({ error, what }: { error: Error; what?: string }) {
   return (
     <div className="error" role="alert">
       <strong>{what ? `${what}: ` : ''}</strong>
-      {e?.status === 404 && e.code === 'not_found' && e.message === 'Not Found'
-        ? 'not available on this server'
-        : error.message}
+      {e?.status === 404 && /^no route/.test(e.message) ? 'not available on this server' : error.message}
       {e?.code ? <span className="code"> ({e.code})</span> : null}
       {e?.issues.length ? <IssuesTable issues={e.issues} /> : null}
     </div>

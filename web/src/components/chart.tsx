@@ -46,6 +46,7 @@ export function Chart({ option, title, height = 320, world, onClick }: Props) {
   const clickRef = useRef(onClick);
   clickRef.current = onClick;
   const [ready, setReady] = useState(false);
+  const drawn = useRef(false);
 
   useEffect(() => {
     let disposed = false;
@@ -57,7 +58,12 @@ export function Chart({ option, title, height = 320, world, onClick }: Props) {
       const c = echarts.init(el.current, null, { renderer: 'svg' });
       c.on('click', (p) => clickRef.current?.(p as { name?: string; data?: unknown }));
       chart.current = c;
-      ro = new ResizeObserver(() => c.resize());
+      // resize only a chart that has been drawn, and not within ECharts' own update
+      ro = new ResizeObserver(() =>
+        requestAnimationFrame(() => {
+          if (!c.isDisposed() && drawn.current) c.resize();
+        }),
+      );
       ro.observe(el.current);
       setReady(true);
     })();
@@ -72,6 +78,7 @@ export function Chart({ option, title, height = 320, world, onClick }: Props) {
   useEffect(() => {
     if (!ready || !chart.current) return;
     chart.current.setOption({ aria: { enabled: true }, animation: false, ...option }, { notMerge: true });
+    drawn.current = true;
   }, [ready, option]);
 
   const exportAs = async (kind: 'svg' | 'png') => {

@@ -114,11 +114,13 @@ export default function MaterialPage({ route, go }: PageProps) {
   );
   const report = rep.data && !Array.isArray(rep.data) ? rep.data : null;
   const stageReports = useStageReports(report, concern);
+  // by the report's own id: the URL may name a commodity, and a previous report stays while one loads
+  const mid = report?.material.id ?? null;
   const sr = useApi<SrReport>(
-    report && report.material.stage !== 'api' ? `/api/sr${query({ material: id })}` : null,
+    mid && report?.material.stage !== 'api' ? `/api/sr${query({ material: mid })}` : null,
   );
   const exp = useApi<ExposureReport>(
-    report ? `/api/exposure${query({ material: id, country: buyer, concern })}` : null,
+    mid ? `/api/exposure${query({ material: mid, country: buyer, concern })}` : null,
   );
   const b = exp.data?.buyers[0] ?? null;
   const sankey = useMemo(() => (b ? exposureSankey(b, 'value') : null), [b]);

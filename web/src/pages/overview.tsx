@@ -182,7 +182,7 @@ export default function Overview({ route, go }: PageProps) {
       {risk.error ? <ErrorBox error={risk.error} what="Risk table" /> : null}
       {risk.loading && !risk.data ? <Loading what="the risk table" /> : null}
       {risk.data ? (
-        <div className="grid-2">
+        <div className="grid-2 wide-left">
           {kind !== 'api' ? (
             <Section
               title={`Critical minerals, ranked by concentration (region ${risk.data.region.code})`}
