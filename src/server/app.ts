@@ -126,7 +126,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   });
   if (opts.cors?.length) await app.register(cors, { origin: opts.cors, credentials: false });
 
-  await app.register(multipart, { limits: { fileSize: limits.uploadBytes, files: 1, fields: 10 } });
+  await app.register(multipart, { limits: { fileSize: limits.uploadBytes, files: 50, fields: 10 } });
 
   await app.register(swagger, {
     openapi: {

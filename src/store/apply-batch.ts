@@ -176,7 +176,9 @@ export async function applyBatch(
       })
       .execute();
     await opts.afterWrite?.(tx);
-    await bumpDataVersion(tx);
+    // an organisation's import changes only its overlay: its own data version (org_state, bumped
+    // by the scoped repository in afterWrite) keys its caches; the public version stays
+    if (orgId === null) await bumpDataVersion(tx);
     return { inserted, replaced, sources: sourceIds };
   });
 }

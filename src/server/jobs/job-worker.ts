@@ -16,14 +16,19 @@ if (port) {
   let store: Store | undefined;
   try {
     store = await openStore(data.location, { migrate: false });
-    const result = await runJob(store, data, (done, total, message) =>
+    // at most ten progress messages a second (a Monte Carlo reports every few runs)
+    let last = 0;
+    const result = await runJob(store, data, (done, total, message) => {
+      const now = performance.now();
+      if (done < total && now - last < 100) return;
+      last = now;
       port.postMessage({
         kind: 'progress',
         done,
         total,
         ...(message ? { message } : {}),
-      } satisfies JobWorkerMessage),
-    );
+      } satisfies JobWorkerMessage);
+    });
     port.postMessage({ kind: 'done', result } satisfies JobWorkerMessage);
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));

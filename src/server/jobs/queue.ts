@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { SolverError, ValidationError } from '../../model/index.js';
+import type { Principal } from '../../store/accounts.js';
 import { ApiError, type ErrorBody, toErrorResponse } from '../errors.js';
 import type { JobKind, JobPayload, JobWorkerData, JobWorkerMessage } from './run-job.js';
 
@@ -50,6 +51,7 @@ export type JobEvent =
 interface Entry {
   job: Job;
   payload: JobPayload;
+  owner: Principal;
   events: EventEmitter;
   worker?: Worker;
   /** called once when the job ends, whatever the outcome (e.g. to delete an uploaded file) */
@@ -90,7 +92,7 @@ export class JobQueue {
   submit(
     kind: JobKind,
     payload: JobPayload,
-    owner: { orgId: string; userId: string },
+    owner: Principal,
     extra: { cleanup?: () => void; redact?: [string, string] } = {},
   ): Job {
     if (this.closed) throw new ApiError(503, 'internal', 'the server is shutting down');
@@ -114,7 +116,7 @@ export class JobQueue {
       finishedAt: null,
       progress: { done: 0, total: 0 },
     };
-    const entry: Entry = { job, payload, events: new EventEmitter(), ...extra };
+    const entry: Entry = { job, payload, owner, events: new EventEmitter(), ...extra };
     entry.events.setMaxListeners(0);
     this.entries.set(job.id, entry);
     this.waiting.push(entry);
@@ -145,6 +147,18 @@ export class JobQueue {
     if (!e || e.job.orgId !== orgId) return undefined;
     e.events.on('event', fn);
     return () => e.events.off('event', fn);
+  }
+
+  /** Resolves with the job once it has ended (done, failed or cancelled). */
+  whenFinished(id: string): Promise<Job> {
+    const e = this.entries.get(id);
+    if (!e) return Promise.reject(new Error(`no job ${id}`));
+    if (TERMINAL.has(e.job.status)) return Promise.resolve(e.job);
+    return new Promise((resolve) =>
+      e.events.on('event', (ev: JobEvent) => {
+        if (ev.event !== 'progress') resolve(e.job);
+      }),
+    );
   }
 
   /** Cancels a queued or running job (terminating its thread). False if it had already ended. */
@@ -180,7 +194,7 @@ export class JobQueue {
     e.job.startedAt = new Date().toISOString();
     const data: JobWorkerData = {
       location: this.opts.location,
-      orgId: e.job.orgId,
+      principal: e.owner,
       threads: this.opts.threadsPerJob ?? 1,
       payload: e.payload,
     };

@@ -1,11 +1,14 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { MAX_SEED } from '../../engine/simulate/prng.js';
+import { isPortfolio, readPortfolio } from '../../importers/org-portfolio.js';
 import { detectImporter, importerFor } from '../../importers/registry.js';
 import { type HazardSet, type Issue, type Scenario, ValidationError } from '../../model/index.js';
 import { MAX_RUNS, monteCarloReport } from '../../services/montecarlo.js';
 import { simulate } from '../../services/simulate.js';
 import { ttsReport } from '../../services/tts.js';
+import type { Principal } from '../../store/accounts.js';
 import { applyBatch } from '../../store/apply-batch.js';
+import { orgRepository } from '../../store/scoped-repository.js';
 import type { Store } from '../../store/store.js';
 import { saveOrgRun } from '../org-runs.js';
 
@@ -68,11 +71,13 @@ export type JobPayload =
       sensitivityRuns?: number;
     }
   | { kind: 'tts'; options: Static<typeof TtsParams> }
-  | { kind: 'import'; path: string; format?: string; label: string };
+  /** `org`: the organisation's own data (portfolio or interchange format); `public`: reference data (admin) */
+  | { kind: 'import'; scope: 'public' | 'org'; path: string; format?: string; label: string };
 
 export interface JobWorkerData {
   location: string;
-  orgId: string;
+  /** who submitted the job: its writes are theirs (scoped to their organisation, audited) */
+  principal: Principal;
   /** threads a Monte Carlo job may use (1 = on the job's own thread) */
   threads: number;
   payload: JobPayload;
@@ -91,7 +96,7 @@ export async function runJob(store: Store, data: JobWorkerData, onProgress: OnPr
     case 'simulate': {
       onProgress(0, 1, 'simulating');
       const report = await simulate(store, p.scenario, { save: false, ...(p.file ? { file: p.file } : {}) });
-      if (p.save) report.run.id = await saveOrgRun(store, data.orgId, report);
+      if (p.save) report.run.id = await saveOrgRun(store, data.principal, report);
       onProgress(1, 1, 'done');
       return report;
     }
@@ -111,6 +116,7 @@ export async function runJob(store: Store, data: JobWorkerData, onProgress: OnPr
         onProgress: (done, total) => onProgress(done, total, 'linear programmes solved'),
       });
     case 'import': {
+      if (p.scope === 'org') return importOrgData(store, data.principal, p, onProgress);
       const importer = p.format ? importerFor(p.format) : detectImporter(p.path);
       if (!importer)
         throw new ValidationError([
@@ -136,4 +142,36 @@ export async function runJob(store: Store, data: JobWorkerData, onProgress: OnPr
       }
     }
   }
+}
+
+/** An organisation's upload: its portfolio, or records in the interchange format, as its own rows. */
+async function importOrgData(
+  store: Store,
+  principal: Principal,
+  p: Extract<JobPayload, { kind: 'import' }>,
+  onProgress: OnProgress,
+): Promise<unknown> {
+  const repo = orgRepository(store, principal);
+  if (p.format === 'portfolio' || (!p.format && isPortfolio(p.path))) {
+    onProgress(0, 1, `reading ${p.label} (portfolio)`);
+    const res = await repo.importPortfolio(readPortfolio(p.path));
+    onProgress(1, 1, 'written');
+    return res;
+  }
+  const importer = importerFor(p.format ?? 'interchange');
+  if (!importer || importer.format !== 'interchange')
+    throw new ValidationError([
+      { file: p.label, message: 'an organisation imports its portfolio or the interchange format' },
+    ]);
+  if (!importer.detect(p.path))
+    throw new ValidationError([
+      {
+        file: p.label,
+        message:
+          'not a portfolio (JSON with "format":"trustmap-portfolio/1" or products.csv…) nor the interchange format (JSON, or source.csv and entity CSVs)',
+      },
+    ]);
+  const batch = await importer.read(p.path, { onProgress: (d, t) => onProgress(d, t, `reading ${p.label}`) });
+  const res = await repo.importBatch(batch, { onProgress: (d, t) => onProgress(d, t, 'writing') });
+  return { format: importer.format, ...res, warnings: batch.report.warnings };
 }

@@ -62,7 +62,7 @@ export function registerJobRoutes(api: FastifyInstance, ctx: ServerContext): voi
     async (req, reply) => {
       const p = principalOf(req);
       const payload = prepareJob(req.body.kind, req.body.params);
-      const job = ctx.jobs.submit(payload.kind, payload, { orgId: p.orgId, userId: p.userId });
+      const job = ctx.jobs.submit(payload.kind, payload, p);
       await recordAudit(ctx.store, p, 'job.create', `job:${job.id}`, { kind: job.kind });
       return reply
         .status(202)
