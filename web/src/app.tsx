@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { ErrorBox, Loading, Private } from './components/bits.js';
+import { ErrorBoundary } from './components/error-boundary.js';
 import { ApiError, api, getToken, setToken } from './lib/api.js';
 import type { Me } from './lib/api-types.js';
 import { useRoute } from './lib/hooks.js';
@@ -74,23 +75,25 @@ export function App() {
   const props = { route, go, me };
   return (
     <Shell me={me} page={route.page}>
-      <Suspense fallback={<Loading what="the page" />}>
-        {route.page === 'material' ? (
-          <MaterialPage {...props} />
-        ) : route.page === 'scenario' ? (
-          <ScenarioPage {...props} />
-        ) : route.page === 'optimiser' ? (
-          <OptimiserPage {...props} />
-        ) : route.page === 'data' ? (
-          <DataPage {...props} />
-        ) : route.page === 'portfolio' ? (
-          <PortfolioPage {...props} />
-        ) : route.page === 'brief' ? (
-          <BriefPage {...props} />
-        ) : (
-          <Overview {...props} />
-        )}
-      </Suspense>
+      <ErrorBoundary page={`${route.page}/${route.id ?? ''}`}>
+        <Suspense fallback={<Loading what="the page" />}>
+          {route.page === 'material' ? (
+            <MaterialPage {...props} />
+          ) : route.page === 'scenario' ? (
+            <ScenarioPage {...props} />
+          ) : route.page === 'optimiser' ? (
+            <OptimiserPage {...props} />
+          ) : route.page === 'data' ? (
+            <DataPage {...props} />
+          ) : route.page === 'portfolio' ? (
+            <PortfolioPage {...props} />
+          ) : route.page === 'brief' ? (
+            <BriefPage {...props} />
+          ) : (
+            <Overview {...props} />
+          )}
+        </Suspense>
+      </ErrorBoundary>
     </Shell>
   );
 }

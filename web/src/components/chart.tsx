@@ -47,6 +47,7 @@ export function Chart({ option, title, height = 320, world, onClick }: Props) {
   clickRef.current = onClick;
   const [ready, setReady] = useState(false);
   const drawn = useRef(false);
+  const [failed, setFailed] = useState<string | null>(null);
 
   useEffect(() => {
     let disposed = false;
@@ -61,7 +62,12 @@ export function Chart({ option, title, height = 320, world, onClick }: Props) {
       // resize only a chart that has been drawn, and not within ECharts' own update
       ro = new ResizeObserver(() =>
         requestAnimationFrame(() => {
-          if (!c.isDisposed() && drawn.current) c.resize();
+          if (c.isDisposed() || !drawn.current) return;
+          try {
+            c.resize();
+          } catch {
+            /* ECharts cannot lay out a chart hidden at size 0; the next resize draws it */
+          }
         }),
       );
       ro.observe(el.current);
@@ -77,8 +83,13 @@ export function Chart({ option, title, height = 320, world, onClick }: Props) {
 
   useEffect(() => {
     if (!ready || !chart.current) return;
-    chart.current.setOption({ aria: { enabled: true }, animation: false, ...option }, { notMerge: true });
-    drawn.current = true;
+    try {
+      chart.current.setOption({ aria: { enabled: true }, animation: false, ...option }, { notMerge: true });
+      drawn.current = true;
+      setFailed(null);
+    } catch (e) {
+      setFailed((e as Error).message);
+    }
   }, [ready, option]);
 
   const exportAs = async (kind: 'svg' | 'png') => {
@@ -92,8 +103,12 @@ export function Chart({ option, title, height = 320, world, onClick }: Props) {
   };
 
   return (
-    <figure className="chart">
-      <div ref={el} style={{ height }} role="img" aria-label={title} data-ready={ready ? 'true' : 'false'} />
+    <figure className="chart" aria-label={title} data-ready={ready && !failed ? 'true' : 'false'}>
+      {/* ECharts' aria component labels this element with a description of the data */}
+      <div ref={el} style={{ height }} />
+      {failed ? (
+        <p className="error">The chart could not be drawn ({failed}); its table has the figures.</p>
+      ) : null}
       <figcaption>
         <span>{title}</span>
         <span className="actions">

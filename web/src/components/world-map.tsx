@@ -40,7 +40,7 @@ export function WorldMap({ shares, title }: { shares: Share[]; title: string }) 
               {
                 type: 'map',
                 map: 'world',
-                roam: true,
+                roam: false,
                 data: m.data,
                 itemStyle: { areaColor: '#f4f4f4', borderColor: '#bbb', borderWidth: 0.5 },
                 emphasis: { label: { show: false }, itemStyle: { areaColor: '#fdb863' } },

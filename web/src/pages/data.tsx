@@ -35,14 +35,14 @@ export default function DataPage({ me }: PageProps) {
 
   const upload = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
-    const fd = new FormData(e.currentTarget);
-    const file = fd.get('file');
-    if (!(file instanceof File) || !file.name) return;
+    const input = e.currentTarget.elements.namedItem('file') as HTMLInputElement;
+    const files = [...(input.files ?? [])];
+    if (files.length === 0) return;
     setBusy(true);
     setOutcome(null);
     try {
       const body = new FormData();
-      body.set('file', file, file.name);
+      for (const f of files) body.append('file', f, f.name);
       setOutcome({ ok: await api('/api/org/imports', { method: 'POST', body }) });
     } catch (err) {
       setOutcome({ error: err as Error });
@@ -57,14 +57,15 @@ export default function DataPage({ me }: PageProps) {
       <h1>Data</h1>
       <Section title="Import your organisation's data" id="upload" actions={<Private org={me.org.name} />}>
         <p>
-          A portfolio (products → APIs → supplier sites → KSM suppliers) or an interchange file (CSV or JSON).
-          It is validated as a whole: one bad row and nothing is written. Your rows stay private to{' '}
-          {me.org.name}.
+          A portfolio — products.csv, apis.csv, sites.csv and ksm.csv selected together, or one
+          trustmap-portfolio/1 JSON document (products → APIs → supplier sites → KSM suppliers) — or
+          interchange records. It is validated as a whole: one bad row and nothing is written. Your rows stay
+          private to {me.org.name}.
         </p>
         <form className="filters" onSubmit={upload}>
           <label>
             File
-            <input name="file" type="file" accept=".csv,.json,.gz,text/csv,application/json" required />
+            <input name="file" type="file" multiple accept=".csv,.json,text/csv,application/json" required />
           </label>
           <button type="submit" className="primary" disabled={busy || me.user.role === 'viewer'}>
             {busy ? 'Importing…' : 'Validate and import'}
