@@ -1,19 +1,34 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { ErrorBox, Loading, Private } from './components/bits.js';
 import { ErrorBoundary } from './components/error-boundary.js';
-import { ApiError, api, getToken, setToken } from './lib/api.js';
+import { ApiError, api, getToken, prefetch, query, setToken } from './lib/api.js';
 import type { Me } from './lib/api-types.js';
 import { useRoute } from './lib/hooks.js';
-import { formatHash } from './lib/route.js';
+import { formatHash, parseHash } from './lib/route.js';
 import { SignIn } from './pages/sign-in.js';
 
-const Overview = lazy(() => import('./pages/overview.js'));
+const loadOverview = () => import('./pages/overview.js');
+const Overview = lazy(loadOverview);
 const MaterialPage = lazy(() => import('./pages/material.js'));
 const ScenarioPage = lazy(() => import('./pages/scenario.js'));
 const OptimiserPage = lazy(() => import('./pages/optimiser.js'));
 const DataPage = lazy(() => import('./pages/data.js'));
 const PortfolioPage = lazy(() => import('./pages/portfolio.js'));
 const BriefPage = lazy(() => import('./pages/brief.js'));
+
+// the first view: fetch the account, the default risk table and the overview's code at once
+// instead of one after the other (the charts' code follows once the table is on screen)
+{
+  const first = parseHash(window.location.hash);
+  if (first.page === 'overview' && getToken()) {
+    prefetch('/api/me');
+    const p = first.params;
+    prefetch(
+      `/api/risk${query({ region: p.region ?? 'TRUST', concern: p.concern ?? 'CHN', kind: p.kind ?? 'all' })}`,
+    );
+    loadOverview();
+  }
+}
 
 const NAV = [
   ['overview', 'Overview'],

@@ -49,6 +49,11 @@ async function toError(res: Response): Promise<ApiError> {
 
 /** Calls the API with the stored token; a 401 forgets the token (the app then shows sign-in). */
 export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const early = !init.method || init.method === 'GET' ? prefetched.get(path) : undefined;
+  if (early) {
+    prefetched.delete(path);
+    return early as Promise<T>;
+  }
   const headers = new Headers(init.headers);
   const token = getToken();
   if (token) headers.set('authorization', `Bearer ${token}`);
@@ -58,6 +63,19 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   if (!res.ok) throw await toError(res);
   if (res.status === 204) return undefined as T;
   return (await res.json()) as T;
+}
+
+const prefetched = new Map<string, Promise<unknown>>();
+
+/**
+ * Starts a GET before the component that needs it mounts (the first view asks for /api/me and the
+ * risk table while the page's code is still loading); `api` hands out the answer once.
+ */
+export function prefetch(path: string): void {
+  if (!getToken() || prefetched.has(path)) return;
+  const p = api(path);
+  p.catch(() => {});
+  prefetched.set(path, p);
 }
 
 export function query(params: Record<string, string | number | undefined | null>): string {
