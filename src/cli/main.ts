@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { registerCostgap } from './commands/costgap.js';
 import { registerImport } from './commands/import.js';
 import { registerInit } from './commands/init.js';
 import { registerLists } from './commands/lists.js';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerTts(program);
   registerSimulate(program);
   registerMontecarlo(program);
+  registerCostgap(program);
   return program;
 }
 
