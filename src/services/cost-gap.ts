@@ -103,8 +103,12 @@ export function validateCostInputs(input: unknown, file: string): CostInputs {
       });
   };
   uncited(v.domestic_freight, 'domestic_freight');
-  v.freight.forEach((e, i) => uncited(e, `freight/${i}`));
-  v.duties.forEach((e, i) => uncited(e, `duties/${i}`));
+  v.freight.forEach((e, i) => {
+    uncited(e, `freight/${i}`);
+  });
+  v.duties.forEach((e, i) => {
+    uncited(e, `duties/${i}`);
+  });
   if (v.market !== 'USA')
     issues.push({
       file,
@@ -131,8 +135,13 @@ const HEADING_OF: Readonly<Record<string, string>> = Object.fromEntries(
   Object.entries(HTS4_MATERIAL).map(([hs, id]) => [id, hs]),
 );
 
+/** The USITC heading that is exactly this material, if any. */
+export function headingOf(materialId: string): string | null {
+  return HEADING_OF[materialId] ?? null;
+}
+
 /** Quantity measures to try, best first: content units for content-basis materials. */
-function quantityPreferences(m: Material): { suffix: string; unit: string; group: string }[] {
+export function quantityPreferences(m: Material): { suffix: string; unit: string; group: string }[] {
   const gross = [
     { suffix: 'first_unit_quantity.kilograms', unit: 'kg', group: 'kilograms' },
     { suffix: 'first_unit_quantity.metric_tons', unit: 't', group: 'metric tons' },
