@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { registerCostgap } from './commands/costgap.js';
+import { registerForecast } from './commands/forecast.js';
 import { registerImport } from './commands/import.js';
 import { registerInit } from './commands/init.js';
 import { registerLists } from './commands/lists.js';
 import { registerMontecarlo } from './commands/montecarlo.js';
+import { registerPathway } from './commands/pathway.js';
 import { registerRisk } from './commands/risk.js';
 import { registerShow } from './commands/show.js';
 import { registerSimulate } from './commands/simulate.js';
@@ -32,6 +35,9 @@ export function buildProgram(): Command {
   registerTts(program);
   registerSimulate(program);
   registerMontecarlo(program);
+  registerCostgap(program);
+  registerForecast(program);
+  registerPathway(program);
   return program;
 }
 
