@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { registerCostgap } from './commands/costgap.js';
+import { registerForecast } from './commands/forecast.js';
 import { registerImport } from './commands/import.js';
 import { registerInit } from './commands/init.js';
 import { registerLists } from './commands/lists.js';
 import { registerMontecarlo } from './commands/montecarlo.js';
+import { registerPathway } from './commands/pathway.js';
 import { registerPortfolio } from './commands/portfolio.js';
 import { registerRisk } from './commands/risk.js';
 import { registerServe } from './commands/serve.js';
@@ -36,6 +39,9 @@ export function buildProgram(): Command {
   registerTts(program);
   registerSimulate(program);
   registerMontecarlo(program);
+  registerCostgap(program);
+  registerForecast(program);
+  registerPathway(program);
   registerUser(program);
   registerToken(program);
   registerPortfolio(program);
