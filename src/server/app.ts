@@ -19,6 +19,7 @@ import { JobQueue } from './jobs/queue.js';
 import { registerAccountRoutes } from './routes/accounts.js';
 import { registerAnalyticsRoutes } from './routes/analytics.js';
 import { registerCatalogRoutes } from './routes/catalog.js';
+import { registerEconomicsRoutes } from './routes/economics.js';
 import { registerJobRoutes } from './routes/jobs.js';
 import { registerOrgRoutes } from './routes/org.js';
 import { registerRunRoutes } from './routes/runs.js';
@@ -200,6 +201,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       registerAccountRoutes(api, ctx);
       registerCatalogRoutes(api, ctx);
       registerAnalyticsRoutes(api, ctx);
+      registerEconomicsRoutes(api, ctx);
       registerJobRoutes(api, ctx);
       registerRunRoutes(api, ctx);
       registerOrgRoutes(api, ctx);
