@@ -39,13 +39,13 @@ export function buildProgram(): Command {
   registerTts(program);
   registerSimulate(program);
   registerMontecarlo(program);
+  registerCostgap(program);
+  registerForecast(program);
+  registerPathway(program);
   registerUser(program);
   registerToken(program);
   registerPortfolio(program);
   registerServe(program);
-  registerCostgap(program);
-  registerForecast(program);
-  registerPathway(program);
   return program;
 }
 

@@ -47,6 +47,18 @@ function baseType(p: Prop | undefined): string | undefined {
   return p.anyOf?.find((t) => t.type !== 'null')?.type;
 }
 
+/** The first error of a value against a field, through a nullable union to its non-null member. */
+function explain(prop: Prop, value: unknown): string | undefined {
+  const member = prop.anyOf?.find((t) => t.type !== 'null') ?? prop;
+  const first = Value.Errors(member, value).First();
+  if (!first) return undefined;
+  const desc = (member as { description?: string; items?: { description?: string } }).description;
+  const itemDesc = (member as { items?: { description?: string } }).items?.description;
+  return first.message.startsWith('Expected string to match') && (itemDesc ?? desc)
+    ? `not a valid ${itemDesc ?? desc}`
+    : first.message;
+}
+
 function describe(v: unknown): string {
   if (v === undefined) return 'missing';
   const s = JSON.stringify(v);
@@ -59,7 +71,8 @@ class PortfolioBuilder {
   readonly warnings: string[] = [];
   constructor(readonly path: string) {}
 
-  add(part: PortfolioPart, input: Record<string, unknown>, loc: RowLocation): void {
+  /** `reported`: columns whose cell already has an issue (a CSV cell that is not a number) */
+  add(part: PortfolioPart, input: Record<string, unknown>, loc: RowLocation, reported?: Set<string>): void {
     const schema = PORTFOLIO_PARTS[part];
     const row = Value.Default(schema, input) as Record<string, unknown>;
     for (const k of Object.keys(schema.properties)) if (row[k] === undefined) row[k] = null;
@@ -71,14 +84,16 @@ class PortfolioBuilder {
       const fields = new Set<string>();
       for (const e of c.Errors(row)) {
         const field = e.path.split('/')[1] ?? '';
-        if (fields.has(field)) continue;
+        if (fields.has(field) || reported?.has(field)) continue;
         fields.add(field);
-        const known = field in schema.properties;
+        const prop = (schema.properties as Record<string, Prop>)[field];
         this.issues.add(
           issueAt(
             loc,
             field || undefined,
-            known ? `${e.message} (got ${describe(row[field])})` : `unknown field ${JSON.stringify(field)}`,
+            prop
+              ? `${explain(prop, row[field]) ?? e.message} (got ${describe(row[field])})`
+              : `unknown field ${JSON.stringify(field)}`,
           ),
         );
         if (fields.size >= 5) break;
@@ -132,12 +147,15 @@ function addCsv(b: PortfolioBuilder, part: PortfolioPart, text: string, label: s
   for (const { line, record } of table.rows) {
     const loc = { file: table.file, row: line };
     const row: Record<string, unknown> = {};
+    const reported = new Set<string>();
     for (const h of table.header) {
       if (!(h in props)) continue;
+      const before = b.issues.issues.length;
       const v = coerce(b, part, h, record[h] ?? '', loc);
+      if (b.issues.issues.length > before) reported.add(h);
       if (v !== undefined) row[h] = v;
     }
-    b.add(part, row, loc);
+    b.add(part, row, loc, reported);
   }
 }
 

@@ -11,13 +11,15 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { authenticate } from '../store/accounts.js';
 import type { Store } from '../store/store.js';
+import { AuthCache } from './auth-cache.js';
 import { ResultCache } from './cache.js';
-import { currentDataVersion, type ServerContext, type ServerLimits } from './context.js';
+import { currentDataVersion, dataChanged, type ServerContext, type ServerLimits } from './context.js';
 import { ApiError, toErrorResponse } from './errors.js';
 import { JobQueue } from './jobs/queue.js';
 import { registerAccountRoutes } from './routes/accounts.js';
 import { registerAnalyticsRoutes } from './routes/analytics.js';
 import { registerCatalogRoutes } from './routes/catalog.js';
+import { registerEconomicsRoutes } from './routes/economics.js';
 import { registerJobRoutes } from './routes/jobs.js';
 import { registerOrgRoutes } from './routes/org.js';
 import { registerRunRoutes } from './routes/runs.js';
@@ -55,6 +57,7 @@ export function defaultLimits(): ServerLimits {
     jobQueue: 16,
     jobThreads: 1,
     cacheEntries: 500,
+    authCacheMs: 5_000,
   };
 }
 
@@ -81,6 +84,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const log = (msg: string) => app.log.error(msg);
   const ctx: ServerContext = {
     store: opts.store,
+    auth: new AuthCache(limits.authCacheMs),
+    dataVersionMemo: null,
     cache: new ResultCache(limits.cacheEntries),
     jobs: new JobQueue({
       location: opts.dbLocation ?? opts.store.location,
@@ -90,7 +95,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       log,
       onFinished: (job) => {
         // an import changes the data: drop cached results at once (the data version changes too)
-        if (job.kind === 'import' && job.status === 'done') ctx.cache.clear();
+        if (job.kind === 'import' && job.status === 'done') dataChanged(ctx);
       },
     }),
     limits,
@@ -154,8 +159,13 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     const m = typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!m)
       throw new ApiError(401, 'unauthorized', 'a bearer token is required (Authorization: Bearer <token>)');
-    const principal = await authenticate(ctx.store, m[1]!);
-    if (!principal) throw new ApiError(401, 'unauthorized', 'the token is unknown, expired or revoked');
+    const token = m[1]!;
+    let principal = ctx.auth.get(token);
+    if (!principal) {
+      principal = (await authenticate(ctx.store, token)) ?? undefined;
+      if (!principal) throw new ApiError(401, 'unauthorized', 'the token is unknown, expired or revoked');
+      ctx.auth.set(token, principal);
+    }
     req.principal = principal;
   });
 
@@ -191,6 +201,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       registerAccountRoutes(api, ctx);
       registerCatalogRoutes(api, ctx);
       registerAnalyticsRoutes(api, ctx);
+      registerEconomicsRoutes(api, ctx);
       registerJobRoutes(api, ctx);
       registerRunRoutes(api, ctx);
       registerOrgRoutes(api, ctx);

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal, Role } from '../store/accounts.js';
 import { dataVersion } from '../store/snapshot-loader.js';
 import type { Store } from '../store/store.js';
+import type { AuthCache } from './auth-cache.js';
 import type { ResultCache } from './cache.js';
 import { ApiError } from './errors.js';
 import type { JobQueue } from './jobs/queue.js';
@@ -26,11 +27,16 @@ export interface ServerLimits {
   jobThreads: number;
   /** cached analysis results (default 500) */
   cacheEntries: number;
+  /** how long a token's principal is reused without a lookup, ms (default 5,000; 0 = never) */
+  authCacheMs: number;
 }
 
 /** What every route needs: the store, the result cache, the job queue and the limits. */
 export interface ServerContext {
   store: Store;
+  auth: AuthCache;
+  /** the data version read last, and until when it is trusted (see currentDataVersion) */
+  dataVersionMemo: { value: Promise<string>; until: number } | null;
   cache: ResultCache;
   jobs: JobQueue;
   limits: ServerLimits;
@@ -60,7 +66,26 @@ export function requireRole(role: Role) {
   };
 }
 
-/** The store's data version (meta.data_version), read per request: imports by any process bump it. */
+/** How long a data version read from the store is trusted: an import by another process shows within it. */
+export const DATA_VERSION_TTL_MS = 1_000;
+
+/**
+ * The store's data version (meta.data_version; every import bumps it, from any process), read at
+ * most once a second; imports through this server drop it at once (`forgetDataVersion`).
+ */
 export function currentDataVersion(ctx: ServerContext): Promise<string> {
-  return dataVersion(ctx.store);
+  const now = Date.now();
+  if (ctx.dataVersionMemo && ctx.dataVersionMemo.until > now) return ctx.dataVersionMemo.value;
+  const value = dataVersion(ctx.store);
+  ctx.dataVersionMemo = { value, until: now + DATA_VERSION_TTL_MS };
+  value.catch(() => {
+    ctx.dataVersionMemo = null;
+  });
+  return value;
+}
+
+/** After a write through this server: the next request reads the version again; cached results go. */
+export function dataChanged(ctx: ServerContext): void {
+  ctx.dataVersionMemo = null;
+  ctx.cache.clear();
 }

@@ -347,7 +347,10 @@ export interface PortfolioImpact {
 }
 
 /** the supply shocks: what the portfolio's suppliers can be hit by */
-export type SupplyShock = Extract<Scenario['shocks'][number], { type: 'export_restriction' | 'capacity_loss' }>;
+export type SupplyShock = Extract<
+  Scenario['shocks'][number],
+  { type: 'export_restriction' | 'capacity_loss' }
+>;
 type Resolved = SupplyShock;
 
 /** Loss share of one shock on day t (capacity losses recover stepwise or linearly). */

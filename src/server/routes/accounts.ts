@@ -89,6 +89,7 @@ export function registerAccountRoutes(api: FastifyInstance, ctx: ServerContext):
     async (req, reply) => {
       const p = principalOf(req);
       await revokeToken(ctx.store, p, p.tokenId);
+      ctx.auth.revoke(p.tokenId);
       return reply.status(204).send();
     },
   );
@@ -120,6 +121,7 @@ export function registerAccountRoutes(api: FastifyInstance, ctx: ServerContext):
     async (req, reply) => {
       const p = principalOf(req);
       const res = await addUser(ctx.store, { ...req.body, org: p.orgId }, p);
+      ctx.auth.clear();
       return reply.status(201).send(res);
     },
   );
@@ -163,6 +165,7 @@ export function registerAccountRoutes(api: FastifyInstance, ctx: ServerContext):
     },
     async (req, reply) => {
       await revokeToken(ctx.store, principalOf(req), req.params.id);
+      ctx.auth.revoke(req.params.id);
       return reply.status(204).send();
     },
   );

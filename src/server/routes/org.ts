@@ -5,7 +5,7 @@ import type { Principal } from '../../store/accounts.js';
 import { ORG_ENTITIES, orgRepository } from '../../store/scoped-repository.js';
 import { cacheKey } from '../cache.js';
 import { shippedScenario } from '../catalog.js';
-import { principalOf, requireRole, type ServerContext } from '../context.js';
+import { dataChanged, principalOf, requireRole, type ServerContext } from '../context.js';
 import { toJsonText } from '../serialize.js';
 import { saveUpload } from '../uploads.js';
 import { Iso3 } from './catalog.js';
@@ -64,10 +64,10 @@ async function sendOrgCached(
   compute: () => Promise<unknown>,
 ) {
   const version = await orgRepository(ctx.store, p).dataVersion();
-  const text = await ctx.cache.get(cacheKey(['org', p.orgId, version, route], params), async () =>
-    toJsonText(await compute()),
+  const body = await ctx.cache.get(cacheKey(['org', p.orgId, version, route], params), async () =>
+    Buffer.from(toJsonText(await compute()), 'utf8'),
   );
-  return reply.type('application/json; charset=utf-8').send(text);
+  return reply.type('application/json; charset=utf-8').send(body);
 }
 
 /** Runs an upload's import as a job and answers with its outcome (200 summary, 422 issues). */
@@ -87,7 +87,7 @@ export async function importUpload(
   );
   const done = await ctx.jobs.whenFinished(job.id);
   if (done.status === 'done') {
-    ctx.cache.clear();
+    dataChanged(ctx);
     return reply.status(200).send({ job: job.id, ...(done.result as object) });
   }
   if (done.error) {
@@ -201,6 +201,7 @@ export function registerOrgRoutes(api: FastifyInstance, ctx: ServerContext): voi
     },
     async (req) => {
       const res = await orgRepository(ctx.store, principalOf(req)).delete(req.params.entity, req.params.key);
+      dataChanged(ctx);
       return res;
     },
   );
