@@ -215,6 +215,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       root: staticDir,
       prefix: '/',
       wildcard: false,
+      // the dashboard build writes .br and .gz beside every asset: serve them when accepted
+      preCompressed: true,
       index: ['index.html'],
       setHeaders(res, path) {
         // Vite names built assets by content hash: cache them for a year; never cache index.html
