@@ -139,6 +139,31 @@ interface State {
   exporterLoc: number[];
   tau: number;
   invRebuild: number;
+
+  // ── event-driven stepping (see "Skipping nodes at a fixed point" above) ──────────────────
+  /**
+   * per node, this step: bit 1 = run in full (phase A and its slots' phase B); bit 2 = a supplier
+   * of one of its inputs changed its fill ratios or rationing, so its slots run phase B (after
+   * redoing its production, which phase A skipped); 0 = at a fixed point: skipped
+   */
+  run: Uint8Array;
+  /** per node: run in full next step (its state changed this step, or its orders did) */
+  wake: Uint8Array;
+  /** nodes with a slow slot (agreements, restriction rules, origin tracking): run every step */
+  always: Int32Array;
+  /** per node: whether it rationed an order class at the last phase A it ran */
+  rationing: Uint8Array;
+  /** per material: suppliers now rationing (rationed[m] = rationCount[m] > 0) */
+  rationCount: Int32Array;
+  /** per material: a supplier's fill ratios or rationing changed this step (its buyers run B) */
+  matDirty: Uint8Array;
+  /** per material: the nodes that buy it (CSR) */
+  matBuyerStart: Int32Array;
+  matBuyer: Int32Array;
+  /** per slot: stock at the start of the step (a changed stock wakes its node) */
+  stock0: Float64Array;
+  /** nodes visited so far (phase A, or a late production before phase B) */
+  nodeVisits: number;
 }
 
 function createState(net: SimNetwork, cs: CompiledScenario, track: boolean): State {
@@ -230,6 +255,24 @@ function createState(net: SimNetwork, cs: CompiledScenario, track: boolean): Sta
   for (let s = 0; s < S; s++) if (kind[slotNode[s]!] === NODE_POOL) slow[s] = 1;
   let anySlow = false;
   for (let s = 0; s < S && !anySlow; s++) if (slow[s]) anySlow = true;
+  // nodes with a slow slot run every step, except spot pools (they run while they are not idle)
+  const alwaysList: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (kind[i] === NODE_POOL) continue;
+    for (let s = net.nodeSlotStart[i]!; s < net.nodeSlotStart[i + 1]!; s++)
+      if (slow[s]) {
+        alwaysList.push(i);
+        break;
+      }
+  }
+  // the buyers of each material (a node once per slot of the material)
+  const M = net.materialIds.length;
+  const matBuyerStart = new Int32Array(M + 1);
+  for (let s = 0; s < S; s++) matBuyerStart[net.slotMaterial[s]! + 1]!++;
+  for (let m = 0; m < M; m++) matBuyerStart[m + 1]! += matBuyerStart[m];
+  const matBuyer = new Int32Array(S);
+  const fillAt = matBuyerStart.slice(0, M);
+  for (let s = 0; s < S; s++) matBuyer[fillAt[net.slotMaterial[s]!]!++] = slotNode[s]!;
 
   const st: State = {
     net,
@@ -279,6 +322,16 @@ function createState(net: SimNetwork, cs: CompiledScenario, track: boolean): Sta
     exporterLoc: cs.restrictions.map((r) => net.locations.indexOf(r.exporter)),
     tau: cs.diversionSteps,
     invRebuild: 1 / cs.rebuildSteps,
+    run: new Uint8Array(n).fill(1),
+    wake: new Uint8Array(n),
+    always: Int32Array.from(alwaysList),
+    rationing: new Uint8Array(n),
+    rationCount: new Int32Array(M),
+    matDirty: new Uint8Array(M),
+    matBuyerStart,
+    matBuyer,
+    stock0: new Float64Array(S),
+    nodeVisits: 0,
   };
   // the base state's orders, as if placed at step −1; suppliers keep the standing totals
   const edgeShare = net.edgeShare;
@@ -308,27 +361,104 @@ function createState(net: SimNetwork, cs: CompiledScenario, track: boolean): Sta
   return st;
 }
 
+/** Capacity, demand, restrictions and releases of step t; a node whose inputs change runs. */
 function applyEvents(st: State, t: number): void {
   const cs = st.cs;
   const T = st.T;
+  const run = st.run;
   for (let k = 0; k < cs.capacityNodes.length; k++) {
     const i = cs.capacityNodes[k]!;
-    st.capNow[i] = st.capBase[i]! * cs.capacityFactor[k * T + t]! + cs.capacityExtra[k * T + t]! * st.sd;
+    const c = st.capBase[i]! * cs.capacityFactor[k * T + t]! + cs.capacityExtra[k * T + t]! * st.sd;
+    if (c !== st.capNow[i]) {
+      st.capNow[i] = c;
+      run[i] = 1;
+    }
   }
   for (let k = 0; k < cs.demandNodes.length; k++) {
     const i = cs.demandNodes[k]!;
-    st.demNow[i] = st.demBase[i]! * cs.demandFactor[k * T + t]!;
+    const d = st.demBase[i]! * cs.demandFactor[k * T + t]!;
+    if (d !== st.demNow[i]) {
+      st.demNow[i] = d;
+      run[i] = 1;
+    }
   }
   for (let r = 0; r < st.R; r++) {
     const x = cs.restrictions[r]!;
     st.active[r] = t >= x.startStep && t < x.endStep ? x.share : 0;
   }
   for (let q = 0; q < cs.releaseSlot.length; q++) {
-    if (cs.releaseStep[q] === t) st.stock[cs.releaseSlot[q]!]! += cs.releaseQuantity[q] ?? 0;
+    if (cs.releaseStep[q] === t) {
+      st.stock[cs.releaseSlot[q]!]! += cs.releaseQuantity[q] ?? 0;
+      // this step's input differs from the last one's and from the next one's
+      const j = st.net.slotNode[cs.releaseSlot[q]!]!;
+      run[j] = 1;
+      st.wake[j] = 1;
+    }
   }
 }
 
-/** Phase A: production, rationing by class, plans; final demand consumes from stock. */
+/** A supplier of material m changed its fill ratios or rationing: every buyer of m runs phase B. */
+function materialChanged(st: State, m: number): void {
+  if (st.matDirty[m]) return;
+  st.matDirty[m] = 1;
+  const run = st.run;
+  const buyer = st.matBuyer;
+  for (let q = st.matBuyerStart[m]!; q < st.matBuyerStart[m + 1]!; q++) run[buyer[q]!]! |= 2;
+}
+
+/**
+ * The production part of phase A for a node that phase A skipped (its state and inputs are those
+ * of the last step, so plans, fills and spare output would come out unchanged) but whose slots run
+ * phase B this step: the inputs it draws (a demand node: what it consumes).
+ */
+function produceLate(st: State, i: number): void {
+  const net = st.net;
+  const k = net.nodeKind[i]!;
+  const s0 = net.nodeSlotStart[i]!;
+  const s1 = net.nodeSlotStart[i + 1]!;
+  const stock = st.stock;
+  const stock0 = st.stock0;
+  for (let s = s0; s < s1; s++) stock0[s] = stock[s]!;
+  if (k === NODE_DEMAND || k === NODE_UNALLOCATED_SINK) {
+    const d = st.demNow[i]!;
+    const x = stock[s0]!;
+    stock[s0] = x - (d < x ? d : x);
+    return;
+  }
+  // an idle spot pool makes nothing (and with nothing planned, nothing is drawn anyway)
+  if (k === NODE_POOL && st.plan[i] === 0 && st.fin[i] === 0 && stock[s0] === 0) return;
+  const cap = st.capNow[i]!;
+  const pl = st.plan[i]!;
+  let u = pl < cap ? pl : cap;
+  if (s1 > s0) {
+    if (st.nodeHasGroup[i]) u = limitWithGroups(st, s0, s1, u);
+    else {
+      const slotGroup = net.slotGroup;
+      const invRatio = st.invRatio;
+      const ratio = st.ratio;
+      for (let s = s0; s < s1; s++) {
+        if (slotGroup[s] !== SLOT_ESSENTIAL) continue;
+        const lim = stock[s]! * invRatio[s]!;
+        if (lim < u) u = lim;
+      }
+      for (let s = s0; s < s1; s++) {
+        const take = ratio[s]! * u;
+        const x = stock[s]!;
+        const used = take < x ? take : x;
+        stock[s] = x - used;
+        if (st.track) st.inputUsed[s] = used;
+      }
+    }
+  }
+  if (st.track) st.produced[i] = u;
+}
+
+/**
+ * Phase A for the nodes that run in full: production, rationing by class, plans; final demand
+ * consumes from stock. A node whose plan, unsold goods, spare output, fill ratios or rationing
+ * change wakes for the next step; a change of fill ratios or rationing makes every buyer of the
+ * material run phase B this step.
+ */
 function phaseNodes(st: State): void {
   const n = st.n;
   const kind = st.net.nodeKind;
@@ -345,39 +475,59 @@ function phaseNodes(st: State): void {
   const sb = st.sb;
   const ratio = st.ratio;
   const stock = st.stock;
+  const stock0 = st.stock0;
   const inputUsed = st.inputUsed;
   const nodeHasGroup = st.nodeHasGroup;
   const invRatio = st.invRatio;
   const rationed = st.rationed;
+  const rationing = st.rationing;
+  const rationCount = st.rationCount;
   const material = st.net.nodeMaterial;
-  rationed.fill(0);
+  const run = st.run;
+  const wake = st.wake;
+  let visits = 0;
   for (let i = 0; i < n; i++) {
+    if ((run[i]! & 1) === 0) continue;
+    visits++;
     const k = kind[i]!;
     const s0 = nodeSlotStart[i]!;
     if (k === NODE_DEMAND || k === NODE_UNALLOCATED_SINK) {
       const d = demNow[i]!;
       const x = stock[s0]!;
       const c = d < x ? d : x;
+      stock0[s0] = x;
       stock[s0] = x - c;
-      consumed[i] = c;
-      plan[i] = d;
+      if (c !== consumed[i] || d !== plan[i]) {
+        consumed[i] = c;
+        plan[i] = d;
+        wake[i] = 1;
+      }
       continue;
     }
     const b = i << 3;
-    // an idle spot pool: nothing planned, held or ordered
-    if (k === NODE_POOL && plan[i] === 0 && fin[i] === 0 && stock[s0] === 0) {
-      if (sb[b] === 0 && sb[b + 1] === 0 && sb[b + 2] === 0 && sb[b + 3] === 0) {
-        spare[i] = 0;
-        continue;
+    if (k === NODE_POOL) {
+      // an idle spot pool: nothing planned, held or ordered
+      if (plan[i] === 0 && fin[i] === 0 && stock[s0] === 0) {
+        if (sb[b] === 0 && sb[b + 1] === 0 && sb[b + 2] === 0 && sb[b + 3] === 0) {
+          if (spare[i] !== 0) {
+            spare[i] = 0;
+            wake[i] = 1;
+          }
+          continue;
+        }
       }
+      // a busy pool buys by its suppliers' spare output (not tracked): it runs until idle
+      wake[i] = 1;
     }
     const cap = capNow[i]!;
     const pl = plan[i]!;
     let u = pl < cap ? pl : cap;
     const s1 = nodeSlotStart[i + 1]!;
     if (s1 > s0) {
-      if (nodeHasGroup[i]) u = limitWithGroups(st, s0, s1, u);
-      else {
+      if (nodeHasGroup[i]) {
+        for (let s = s0; s < s1; s++) stock0[s] = stock[s]!;
+        u = limitWithGroups(st, s0, s1, u);
+      } else {
         for (let s = s0; s < s1; s++) {
           if (slotGroup[s] !== SLOT_ESSENTIAL) continue;
           // stock × (1 / ratio); 1/0 = ∞ never limits
@@ -387,6 +537,7 @@ function phaseNodes(st: State): void {
         for (let s = s0; s < s1; s++) {
           const take = ratio[s]! * u;
           const x = stock[s]!;
+          stock0[s] = x;
           const used = take < x ? take : x;
           stock[s] = x - used;
           if (track) inputUsed[s] = used;
@@ -401,43 +552,75 @@ function phaseNodes(st: State): void {
     const o2 = sb[b + 2]! > 0 ? sb[b + 2]! : 0;
     const o3 = sb[b + 3]! > 0 ? sb[b + 3]! : 0;
     const orders = o0 + o1 + o2 + o3;
+    let f0 = 1;
+    let f1 = 1;
+    let f2 = 1;
+    let f3 = 1;
+    let rat = 0;
     if (orders <= rem * (1 + ORDER_EPS)) {
       // every order filled (the common case; an excess below 1e-12 is rounding): no division
-      sb[b + 4] = 1;
-      sb[b + 5] = 1;
-      sb[b + 6] = 1;
-      sb[b + 7] = 1;
       rem = orders < rem ? rem - orders : 0;
     } else {
-      if (k !== NODE_POOL) rationed[material[i]!] = 1;
+      if (k !== NODE_POOL) rat = 1;
       let take = o0 < rem ? o0 : rem;
-      sb[b + 4] = o0 > 0 ? take / o0 : 1;
+      if (o0 > 0) f0 = take / o0;
       rem -= take;
       take = o1 < rem ? o1 : rem;
-      sb[b + 5] = o1 > 0 ? take / o1 : 1;
+      if (o1 > 0) f1 = take / o1;
       rem -= take;
       take = o2 < rem ? o2 : rem;
-      sb[b + 6] = o2 > 0 ? take / o2 : 1;
+      if (o2 > 0) f2 = take / o2;
       rem -= take;
       take = o3 < rem ? o3 : rem;
-      sb[b + 7] = o3 > 0 ? take / o3 : 1;
+      if (o3 > 0) f3 = take / o3;
       rem -= take;
     }
-    fin[i] = rem;
+    if (
+      f0 !== sb[b + 4] ||
+      f1 !== sb[b + 5] ||
+      f2 !== sb[b + 6] ||
+      f3 !== sb[b + 7] ||
+      rat !== rationing[i]
+    ) {
+      sb[b + 4] = f0;
+      sb[b + 5] = f1;
+      sb[b + 6] = f2;
+      sb[b + 7] = f3;
+      const m = material[i]!;
+      if (rat !== rationing[i]) {
+        rationing[i] = rat;
+        rationCount[m]! += rat ? 1 : -1;
+        rationed[m] = rationCount[m]! > 0 ? 1 : 0;
+      }
+      materialChanged(st, m);
+      wake[i] = 1;
+    }
     let p = orders - rem;
     if (p < 0) p = 0;
     if (p > cap) p = cap;
-    plan[i] = p;
-    spare[i] = cap - u + rem;
+    const sp = cap - u + rem;
+    if (rem !== fin[i] || p !== plan[i] || sp !== spare[i]) {
+      fin[i] = rem;
+      plan[i] = p;
+      spare[i] = sp;
+      wake[i] = 1;
+    }
   }
+  st.nodeVisits += visits;
 }
 
-/** Phase B: deliveries of the t−1 orders, new orders, diversion to the spot pool. */
+/**
+ * Phase B for the slots of the nodes that run (in slot order, as the standing order totals are
+ * sums): deliveries of the t−1 orders, new orders, diversion to the spot pool. A slot whose order
+ * changes wakes its suppliers (their orders changed) and its node; a slot whose stock, short count
+ * or pool order changes wakes its node.
+ */
 function phaseSlots(st: State): void {
   let visited = 0;
-  const S = st.S;
+  let late = 0;
+  const n = st.n;
   const kind = st.net.nodeKind;
-  const slotNode = st.net.slotNode;
+  const nodeSlotStart = st.net.nodeSlotStart;
   const slotMaterial = st.net.slotMaterial;
   const slotEdgeStart = st.net.slotEdgeStart;
   const slotPool = st.net.slotPool;
@@ -449,6 +632,7 @@ function phaseSlots(st: State): void {
   const ratio = st.ratio;
   const safety = st.safety;
   const stock = st.stock;
+  const stock0 = st.stock0;
   const needPrev = st.needPrev;
   const poolPrev = st.poolPrev;
   const shortSteps = st.shortSteps;
@@ -457,70 +641,99 @@ function phaseSlots(st: State): void {
   const rationed = st.rationed;
   const tau = st.tau;
   const invRebuild = st.invRebuild;
-  let e1 = slotEdgeStart[0]!;
-  for (let s = 0; s < S; s++) {
-    const j = slotNode[s]!;
-    const e0 = e1;
-    e1 = slotEdgeStart[s + 1]!;
-    if (slow[s]) {
-      // an idle spot pool (nothing on order, nothing to buy) costs one test
-      if (!(kind[j] === NODE_POOL && placed[s] === 0 && plan[j] === 0 && stock[s] === 0)) {
-        slowSlot(st, s);
-        visited += e1 - e0;
-      }
-      continue;
+  const run = st.run;
+  const wake = st.wake;
+  for (let j = 0; j < n; j++) {
+    const r = run[j]!;
+    if (r === 0) continue;
+    if ((r & 1) === 0) {
+      produceLate(st, j);
+      late++;
     }
-    const np = needPrev[s]!;
-    const sh0 = shortSteps[s]!;
-    // a pool order is outstanding only while the slot diverts
-    const po = sh0 >= tau && sh0 > 0 ? poolPrev[s]! : 0;
-    const st0 = stock[s]!;
-    // order up to target on the inventory position (stock on hand + on order)
-    const use = ratio[s]! * plan[j]!;
-    let need = use + (safety[s]! + use - st0 - np - po) * invRebuild;
-    if (need < 0) need = 0;
-    // a change below 1e-12 of the order is rounding: keep the standing order
-    const delta = need - np;
-    const changed = delta > ORDER_EPS * np || delta < -ORDER_EPS * np;
-    if (!changed) need = np;
-    else needPrev[s] = need;
-    // deliveries of the t−1 orders: share × fill per edge, unless no supplier of the material rationed
-    let got: number;
-    if (rationed[slotMaterial[s]!]) {
-      let acc = 0;
-      if (changed) {
-        for (let e = e0; e < e1; e++) {
-          const k = sbIdx[e]!;
-          const sh = edgeShare[e]!;
-          acc += sh * sb[k + 4]!;
-          sb[k]! += sh * delta;
+    const sEnd = nodeSlotStart[j + 1]!;
+    let w = 0;
+    for (let s = nodeSlotStart[j]!; s < sEnd; s++) {
+      const e0 = slotEdgeStart[s]!;
+      const e1 = slotEdgeStart[s + 1]!;
+      if (slow[s]) {
+        // an idle spot pool (nothing on order, nothing to buy) costs one test
+        if (!(kind[j] === NODE_POOL && placed[s] === 0 && plan[j] === 0 && stock[s] === 0)) {
+          slowSlot(st, s);
+          visited += e1 - e0;
+          w = 1;
         }
-      } else for (let e = e0; e < e1; e++) acc += edgeShare[e]! * sb[sbIdx[e]! + 4]!;
-      got = acc * np;
-      visited += e1 - e0;
-    } else {
-      got = shareSum[s]! * np;
-      if (changed) {
-        // standing orders are kept at the suppliers: only the change is sent
-        for (let e = e0; e < e1; e++) sb[sbIdx[e]!]! += edgeShare[e]! * delta;
+        continue;
+      }
+      const np = needPrev[s]!;
+      const sh0 = shortSteps[s]!;
+      // a pool order is outstanding only while the slot diverts
+      const po = sh0 >= tau && sh0 > 0 ? poolPrev[s]! : 0;
+      const st0 = stock[s]!;
+      // order up to target on the inventory position (stock on hand + on order)
+      const use = ratio[s]! * plan[j]!;
+      let need = use + (safety[s]! + use - st0 - np - po) * invRebuild;
+      if (need < 0) need = 0;
+      // a change below 1e-12 of the order is rounding: keep the standing order
+      const delta = need - np;
+      const changed = delta > ORDER_EPS * np || delta < -ORDER_EPS * np;
+      if (!changed) need = np;
+      else {
+        needPrev[s] = need;
+        w = 1;
+      }
+      // deliveries of the t−1 orders: share × fill per edge, unless no supplier of the material rationed
+      let got: number;
+      if (rationed[slotMaterial[s]!]) {
+        let acc = 0;
+        if (changed) {
+          for (let e = e0; e < e1; e++) {
+            const k = sbIdx[e]!;
+            const sh = edgeShare[e]!;
+            acc += sh * sb[k + 4]!;
+            sb[k]! += sh * delta;
+            wake[k >> 3] = 1;
+          }
+        } else for (let e = e0; e < e1; e++) acc += edgeShare[e]! * sb[sbIdx[e]! + 4]!;
+        got = acc * np;
         visited += e1 - e0;
+      } else {
+        got = shareSum[s]! * np;
+        if (changed) {
+          // standing orders are kept at the suppliers: only the change is sent
+          for (let e = e0; e < e1; e++) {
+            const k = sbIdx[e]!;
+            sb[k]! += edgeShare[e]! * delta;
+            wake[k >> 3] = 1;
+          }
+          visited += e1 - e0;
+        }
+      }
+      const unf = np - got;
+      const pool = slotPool[s]!;
+      let newPo = 0;
+      if (unf > SHORT_TOLERANCE * np) {
+        const short = sh0 + 1;
+        shortSteps[s] = short;
+        w = 1;
+        if (pool >= 0 && short >= tau && unf > 0) newPo = unf;
+      } else if (sh0 !== 0) {
+        shortSteps[s] = 0;
+        w = 1;
+      }
+      const x = st0 + (po > 0 ? got + po * sb[pool * 8 + 4 + CLASS_EXPORT]! : got);
+      stock[s] = x;
+      if (x !== stock0[s]) w = 1;
+      if (newPo !== po) {
+        sb[pool * 8 + CLASS_EXPORT]! += newPo - po;
+        poolPrev[s] = newPo;
+        wake[pool] = 1;
+        w = 1;
       }
     }
-    const unf = np - got;
-    const pool = slotPool[s]!;
-    let newPo = 0;
-    if (unf > SHORT_TOLERANCE * np) {
-      const short = sh0 + 1;
-      shortSteps[s] = short;
-      if (pool >= 0 && short >= tau && unf > 0) newPo = unf;
-    } else if (sh0 !== 0) shortSteps[s] = 0;
-    stock[s] = st0 + (po > 0 ? got + po * sb[pool * 8 + 4 + CLASS_EXPORT]! : got);
-    if (newPo !== po) {
-      sb[pool * 8 + CLASS_EXPORT]! += newPo - po;
-      poolPrev[s] = newPo;
-    }
+    if (w) wake[j] = 1;
   }
   st.edgeVisits += visited;
+  st.nodeVisits += late;
 }
 
 function limitWithGroups(st: State, s0: number, s1: number, u0: number): number {
@@ -598,6 +811,7 @@ function slowSlot(st: State, s: number): void {
   const net = st.net;
   const sb = st.sb;
   const sbIdx = st.sbIdx;
+  const wake = st.wake;
   const R = st.R;
   const j = net.slotNode[s]!;
   const e0 = net.slotEdgeStart[s]!;
@@ -651,6 +865,7 @@ function slowSlot(st: State, s: number): void {
     for (let e = e0; e < e1; e++) w += st.spare[net.edgeSupplier[e]!]! * allowOf(st, e);
     for (let e = e0; e < e1; e++) {
       const o = w > 0 ? (need * st.spare[net.edgeSupplier[e]!]! * allowOf(st, e)) / w : 0;
+      if (o !== st.edgeOrder[e]) wake[net.edgeSupplier[e]!] = 1;
       sb[sbIdx[e]!]! += o - st.edgeOrder[e]!;
       st.edgeOrder[e] = o;
       sum += o;
@@ -667,6 +882,7 @@ function slowSlot(st: State, s: number): void {
       rest -= o;
       agShare += net.edgeShare[e]!;
       const x = o * allowOf(st, e);
+      if (x !== st.edgeOrder[e]) wake[net.edgeSupplier[e]!] = 1;
       sb[sbIdx[e]!]! += x - st.edgeOrder[e]!;
       st.edgeOrder[e] = x;
       sum += x;
@@ -674,6 +890,7 @@ function slowSlot(st: State, s: number): void {
     const scale = agShare > 0 && agShare < 1 ? 1 / (1 - agShare) : 1;
     for (; e < e1; e++) {
       const x = rest * net.edgeShare[e]! * scale * allowOf(st, e);
+      if (x !== st.edgeOrder[e]) wake[net.edgeSupplier[e]!] = 1;
       sb[sbIdx[e]!]! += x - st.edgeOrder[e]!;
       st.edgeOrder[e] = x;
       sum += x;
@@ -689,9 +906,11 @@ function slowSlot(st: State, s: number): void {
     }
     st.poolPrev[s] = unf * allow;
     sb[pool * 8 + CLASS_EXPORT]! += unf * allow - po;
+    if (unf * allow !== po) wake[pool] = 1;
   } else if (po !== 0) {
     sb[pool * 8 + CLASS_EXPORT]! -= po;
     st.poolPrev[s] = 0;
+    wake[pool] = 1;
   }
 }
 
@@ -863,11 +1082,19 @@ export function runSimulation(net: SimNetwork, cs: CompiledScenario, opts: RunOp
   };
   const au = opts.audit ? createAuditor(st) : null;
   for (let t = 0; t < T; t++) {
+    // run: woken last step (all nodes at t = 0), always-on nodes, and nodes whose events change
+    const always = st.always;
+    for (let q = 0; q < always.length; q++) st.run[always[q]!] = 1;
     applyEvents(st, t);
     phaseNodes(st);
     phaseSlots(st);
     report(st, rep, t);
     if (au) recordBalance(st, au, t);
+    const done = st.run;
+    done.fill(0);
+    st.run = st.wake;
+    st.wake = done;
+    st.matDirty.fill(0);
   }
   const summaries: MarketSummary[] = cs.groups.map((g, k) => {
     const first = rep.first[k]!;
@@ -891,7 +1118,7 @@ export function runSimulation(net: SimNetwork, cs: CompiledScenario, opts: RunOp
     stepDays: sd,
     summaries,
     ...(rep.curves ? { curves: rep.curves } : {}),
-    updates: T * st.n + st.edgeVisits,
+    updates: st.nodeVisits + st.edgeVisits,
     sources: [...net.sources],
     assumptions: [...net.assumptions, ...cs.assumptions],
     warnings: [...cs.warnings],
