@@ -50,6 +50,11 @@ export interface RunOptions {
   curves: boolean;
   /** record the material balance of every step (tests) */
   audit?: boolean;
+  /**
+   * 'auto' (default): phase B of a node right after its phase A when the numbering allows it
+   * (`fusable`), else all A then all B; 'two-pass' forces the latter (tests). Same results.
+   */
+  order?: 'auto' | 'two-pass';
 }
 
 /** Per step and material: the terms of produced = consumed + stocked + exported + unallocated. */
@@ -74,6 +79,52 @@ export const SHORT_TOLERANCE = 1e-9;
 /** A change of a standing order below this fraction of it is rounding: the order stands. */
 const ORDER_EPS = 1e-12;
 
+// ── memory layout ─────────────────────────────────────────────────────────────────────────────
+// The hot loops read a node's or a slot's scalars from one record (one 64-byte cache line)
+// instead of one array per field: a skipped node then costs no memory traffic, and a visited one
+// a few lines rather than one per field.
+
+/** node record (Float64, 8 per node) */
+const NF = 8;
+const NF_CAP = 0; // capacity this step (producers, traders, pools)
+const NF_PLAN = 1; // producers: output planned for this step; demand nodes: this step's demand
+const NF_FIN = 2; // unsold goods
+const NF_SPARE = 3; // capacity left over + unsold goods (what a spot pool may buy)
+const NF_DEM = 4; // demand this step (demand nodes)
+const NF_CONS = 5; // consumed this step (demand nodes)
+const NF_RATION = 6; // 1 if it rationed an order class at the last phase A it ran
+const NF_PROD = 7; // produced this step (written when the balance is audited)
+/** node record (Int32, 4 per node) */
+const NI = 4;
+const NI_S0 = 0; // first slot
+const NI_S1 = 1; // one past the last slot
+const NI_MAT = 2; // material
+const NI_KIND = 3; // NODE_* | NI_HAS_GROUP
+const NI_HAS_GROUP = 16; // a slot of the node is in a substitute group
+/** slot record (Float64, 8 per slot) */
+const SF = 8;
+const SF_RATIO = 0; // input per unit of output × base weight
+const SF_INV = 1; // 1 / ratio (∞ for 0: never limits)
+/**
+ * safety stock: target cover less the one step in the pipeline. A slot orders up to an inventory
+ * position (on hand after use + on order) of safety + this step's use.
+ */
+const SF_SAFETY = 2;
+const SF_SHARES = 3; // Σ of a fast slot's edge shares (its deliveries when no supplier rations)
+const SF_NEED = 4; // orders placed at t−1 (fast slots: share × need on every edge)
+const SF_STOCK = 5;
+const SF_STOCK0 = 6; // stock at the start of the step (a changed stock wakes its node)
+const SF_POOL_ORDER = 7; // ordered from the spot pool at t−1
+/** slot record (Int32, 8 per slot) */
+const SI = 8;
+const SI_E0 = 0; // first edge
+const SI_E1 = 1; // one past the last edge
+const SI_MAT = 2;
+const SI_SHORT = 3; // steps its orders have gone unfilled
+const SI_POOL = 4; // spot pool node of its material, −1 for none
+const SI_GROUP = 5; // SLOT_ESSENTIAL, SLOT_OPTIONAL or a substitute group
+const SI_SLOW = 6; // 1: agreements, restriction rules, origin tracking or a pool's dynamic shares
+
 /** Everything a run mutates, plus the network's arrays the hot loops read. */
 interface State {
   net: SimNetwork;
@@ -83,44 +134,24 @@ interface State {
   E: number;
   T: number;
   sd: number;
+  /** node records (NF_*, NI_*) and slot records (SF_*, SI_*) */
+  nf: Float64Array;
+  ni: Int32Array;
+  sf: Float64Array;
+  si: Int32Array;
   capBase: Float64Array;
-  capNow: Float64Array;
   demBase: Float64Array;
-  demNow: Float64Array;
-  /** producers: output planned for the next step; demand nodes: this step's demand */
-  plan: Float64Array;
-  fin: Float64Array;
-  produced: Float64Array;
-  spare: Float64Array;
-  consumed: Float64Array;
   /** record production and input use per step (the balance audit) */
   track: boolean;
   /** per node: orders received by class [0..3], then fill ratios by class [4..7] */
   sb: Float64Array;
-  /** input per unit of output × base weight, per slot */
-  ratio: Float64Array;
-  invRatio: Float64Array;
-  /** Σ of a fast slot's edge shares (its deliveries when no supplier rations) */
-  shareSum: Float64Array;
   /** per material: whether a supplier rationed any order class this step */
   rationed: Uint8Array;
   /** edges visited so far (an idle spot pool's edges are skipped) */
   edgeVisits: number;
-  /**
-   * safety stock per slot: target cover less the one step in the pipeline. A slot orders up to an
-   * inventory position (on hand after use + on order) of safety + this step's use.
-   */
-  safety: Float64Array;
-  stock: Float64Array;
-  /** orders placed at t−1 (fast slots: share × needPrev on every edge) */
-  needPrev: Float64Array;
-  poolPrev: Float64Array;
-  shortSteps: Int32Array;
   inputUsed: Float64Array;
-  nodeHasGroup: Uint8Array;
   /** supplier × 8 + class, per edge */
   sbIdx: Int32Array;
-  slow: Uint8Array;
   agRate: Map<number, number>;
   /** orders placed on each edge at t−1 (slow slots only) */
   edgeOrder: Float64Array;
@@ -151,8 +182,6 @@ interface State {
   wake: Uint8Array;
   /** nodes with a slow slot (agreements, restriction rules, origin tracking): run every step */
   always: Int32Array;
-  /** per node: whether it rationed an order class at the last phase A it ran */
-  rationing: Uint8Array;
   /** per material: suppliers now rationing (rationed[m] = rationCount[m] > 0) */
   rationCount: Int32Array;
   /** per material: a supplier's fill ratios or rationing changed this step (its buyers run B) */
@@ -160,10 +189,13 @@ interface State {
   /** per material: the nodes that buy it (CSR) */
   matBuyerStart: Int32Array;
   matBuyer: Int32Array;
-  /** per slot: stock at the start of the step (a changed stock wakes its node) */
-  stock0: Float64Array;
   /** nodes visited so far (phase A, or a late production before phase B) */
   nodeVisits: number;
+  /** per node: the reporting groups it belongs to (CSR) */
+  groupStart: Int32Array;
+  groupList: Int32Array;
+  /** per group: a member ran this step (its sums are recomputed) */
+  groupDirty: Uint8Array;
 }
 
 function createState(net: SimNetwork, cs: CompiledScenario, track: boolean): State {
@@ -175,39 +207,49 @@ function createState(net: SimNetwork, cs: CompiledScenario, track: boolean): Sta
   const slotNode = net.slotNode;
   const slotEdgeStart = net.slotEdgeStart;
   const capBase = new Float64Array(n);
-  const capNow = new Float64Array(n);
   const demBase = new Float64Array(n);
-  const demNow = new Float64Array(n);
-  const plan = new Float64Array(n);
+  const nf = new Float64Array(n * NF);
+  const ni = new Int32Array(n * NI);
   const sb = new Float64Array(n * 8);
   for (let i = 0; i < n; i++) {
     const k = kind[i]!;
+    const b = i * NF;
     if (k === NODE_DEMAND || k === NODE_UNALLOCATED_SINK) {
       demBase[i] = net.nodeRate[i]! * sd;
-      demNow[i] = demBase[i]!;
-      plan[i] = demBase[i]!;
+      nf[b + NF_DEM] = demBase[i]!;
+      nf[b + NF_PLAN] = demBase[i]!;
     } else {
       capBase[i] = net.nodeCapacity[i]! * sd;
-      capNow[i] = capBase[i]!;
-      plan[i] = net.nodeRate[i]! * sd;
+      nf[b + NF_CAP] = capBase[i]!;
+      nf[b + NF_PLAN] = net.nodeRate[i]! * sd;
     }
+    ni[i * NI + NI_S0] = net.nodeSlotStart[i]!;
+    ni[i * NI + NI_S1] = net.nodeSlotStart[i + 1]!;
+    ni[i * NI + NI_MAT] = net.nodeMaterial[i]!;
+    ni[i * NI + NI_KIND] = k;
     for (let c = 4; c < 8; c++) sb[i * 8 + c] = 1;
   }
-  const ratio = new Float64Array(S);
-  const safety = new Float64Array(S);
-  const stock = new Float64Array(S);
-  const needPrev = new Float64Array(S);
+  const sf = new Float64Array(S * SF);
+  const si = new Int32Array(S * SI);
   for (let s = 0; s < S; s++) {
-    ratio[s] = net.slotRatio[s]! * net.slotWeight[s]!;
-    const base = ratio[s]! * plan[slotNode[s]!]!;
+    const f = s * SF;
+    const r = net.slotRatio[s]! * net.slotWeight[s]!;
+    sf[f + SF_RATIO] = r;
+    sf[f + SF_INV] = r > 0 ? 1 / r : Number.POSITIVE_INFINITY;
+    const base = r * nf[slotNode[s]! * NF + NF_PLAN]!;
     const cover = cs.slotCoverDays[s]! / sd;
     // stock at the end of a step: the target cover, at least the next step's use
-    stock[s] = (cover > 1 ? cover : 1) * base;
-    safety[s] = stock[s]! - base;
-    needPrev[s] = base;
+    sf[f + SF_STOCK] = (cover > 1 ? cover : 1) * base;
+    sf[f + SF_SAFETY] = sf[f + SF_STOCK]! - base;
+    sf[f + SF_NEED] = base;
+    const g = s * SI;
+    si[g + SI_E0] = slotEdgeStart[s]!;
+    si[g + SI_E1] = slotEdgeStart[s + 1]!;
+    si[g + SI_MAT] = net.slotMaterial[s]!;
+    si[g + SI_POOL] = net.slotPool[s]!;
+    si[g + SI_GROUP] = net.slotGroup[s]!;
+    if (net.slotGroup[s]! >= 0) ni[slotNode[s]! * NI + NI_KIND]! |= NI_HAS_GROUP;
   }
-  const nodeHasGroup = new Uint8Array(n);
-  for (let s = 0; s < S; s++) if (net.slotGroup[s]! >= 0) nodeHasGroup[slotNode[s]!] = 1;
   const sbIdx = new Int32Array(E);
   for (let e = 0; e < E; e++) sbIdx[e] = net.edgeSupplier[e]! * 8 + net.edgeClass[e]!;
 
@@ -254,7 +296,10 @@ function createState(net: SimNetwork, cs: CompiledScenario, track: boolean): Sta
     originTracked[originRow[cs.originNode[q]!]! * R + cs.originRestriction[q]!] = 1;
   for (let s = 0; s < S; s++) if (kind[slotNode[s]!] === NODE_POOL) slow[s] = 1;
   let anySlow = false;
-  for (let s = 0; s < S && !anySlow; s++) if (slow[s]) anySlow = true;
+  for (let s = 0; s < S; s++) {
+    si[s * SI + SI_SLOW] = slow[s]!;
+    if (slow[s]) anySlow = true;
+  }
   // nodes with a slow slot run every step, except spot pools (they run while they are not idle)
   const alwaysList: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -269,10 +314,20 @@ function createState(net: SimNetwork, cs: CompiledScenario, track: boolean): Sta
   const M = net.materialIds.length;
   const matBuyerStart = new Int32Array(M + 1);
   for (let s = 0; s < S; s++) matBuyerStart[net.slotMaterial[s]! + 1]!++;
-  for (let m = 0; m < M; m++) matBuyerStart[m + 1]! += matBuyerStart[m];
+  for (let m = 0; m < M; m++) matBuyerStart[m + 1]! += matBuyerStart[m] ?? 0;
   const matBuyer = new Int32Array(S);
   const fillAt = matBuyerStart.slice(0, M);
   for (let s = 0; s < S; s++) matBuyer[fillAt[net.slotMaterial[s]!]!++] = slotNode[s]!;
+  // the reporting groups of each node
+  const G = cs.groups.length;
+  const groupStart = new Int32Array(n + 1);
+  for (const g of cs.groups) for (const i of g.nodes) groupStart[i + 1]!++;
+  for (let i = 0; i < n; i++) groupStart[i + 1]! += groupStart[i] ?? 0;
+  const groupList = new Int32Array(groupStart[n]!);
+  const groupAt = groupStart.slice(0, n);
+  cs.groups.forEach((g, k) => {
+    for (const i of g.nodes) groupList[groupAt[i]!++] = k;
+  });
 
   const st: State = {
     net,
@@ -282,31 +337,18 @@ function createState(net: SimNetwork, cs: CompiledScenario, track: boolean): Sta
     E,
     T: cs.steps,
     sd,
+    nf,
+    ni,
+    sf,
+    si,
     capBase,
-    capNow,
     demBase,
-    demNow,
-    plan,
-    fin: new Float64Array(n),
-    produced: new Float64Array(track ? n : 0),
-    spare: new Float64Array(n),
-    consumed: new Float64Array(n),
     track,
     sb,
-    ratio,
-    invRatio: ratio.map((r) => (r > 0 ? 1 / r : Number.POSITIVE_INFINITY)),
-    shareSum: new Float64Array(S),
-    rationed: new Uint8Array(net.materialIds.length),
+    rationed: new Uint8Array(M),
     edgeVisits: 0,
-    safety,
-    stock,
-    needPrev,
-    poolPrev: new Float64Array(S),
-    shortSteps: new Int32Array(S),
     inputUsed: new Float64Array(track ? S : 0),
-    nodeHasGroup,
     sbIdx,
-    slow,
     agRate,
     edgeOrder: new Float64Array(anySlow ? E : 0),
     requested: new Float64Array(anySlow ? S : 0),
@@ -325,18 +367,19 @@ function createState(net: SimNetwork, cs: CompiledScenario, track: boolean): Sta
     run: new Uint8Array(n).fill(1),
     wake: new Uint8Array(n),
     always: Int32Array.from(alwaysList),
-    rationing: new Uint8Array(n),
     rationCount: new Int32Array(M),
     matDirty: new Uint8Array(M),
     matBuyerStart,
     matBuyer,
-    stock0: new Float64Array(S),
     nodeVisits: 0,
+    groupStart,
+    groupList,
+    groupDirty: new Uint8Array(G).fill(1),
   };
   // the base state's orders, as if placed at step −1; suppliers keep the standing totals
   const edgeShare = net.edgeShare;
   for (let s = 0; s < S; s++) {
-    const need = needPrev[s]!;
+    const need = sf[s * SF + SF_NEED]!;
     const e0 = slotEdgeStart[s]!;
     const e1 = slotEdgeStart[s + 1]!;
     if (!slow[s]) {
@@ -345,7 +388,7 @@ function createState(net: SimNetwork, cs: CompiledScenario, track: boolean): Sta
         sb[sbIdx[e]!]! += need * edgeShare[e]!;
         sum += edgeShare[e]!;
       }
-      st.shareSum[s] = sum;
+      sf[s * SF + SF_SHARES] = sum;
       continue;
     }
     st.requested[s] = need;
@@ -366,19 +409,20 @@ function applyEvents(st: State, t: number): void {
   const cs = st.cs;
   const T = st.T;
   const run = st.run;
+  const nf = st.nf;
   for (let k = 0; k < cs.capacityNodes.length; k++) {
     const i = cs.capacityNodes[k]!;
     const c = st.capBase[i]! * cs.capacityFactor[k * T + t]! + cs.capacityExtra[k * T + t]! * st.sd;
-    if (c !== st.capNow[i]) {
-      st.capNow[i] = c;
+    if (c !== nf[i * NF + NF_CAP]) {
+      nf[i * NF + NF_CAP] = c;
       run[i] = 1;
     }
   }
   for (let k = 0; k < cs.demandNodes.length; k++) {
     const i = cs.demandNodes[k]!;
     const d = st.demBase[i]! * cs.demandFactor[k * T + t]!;
-    if (d !== st.demNow[i]) {
-      st.demNow[i] = d;
+    if (d !== nf[i * NF + NF_DEM]) {
+      nf[i * NF + NF_DEM] = d;
       run[i] = 1;
     }
   }
@@ -388,9 +432,10 @@ function applyEvents(st: State, t: number): void {
   }
   for (let q = 0; q < cs.releaseSlot.length; q++) {
     if (cs.releaseStep[q] === t) {
-      st.stock[cs.releaseSlot[q]!]! += cs.releaseQuantity[q] ?? 0;
+      const s = cs.releaseSlot[q]!;
+      st.sf[s * SF + SF_STOCK]! += cs.releaseQuantity[q] ?? 0;
       // this step's input differs from the last one's and from the next one's
-      const j = st.net.slotNode[cs.releaseSlot[q]!]!;
+      const j = st.net.slotNode[s]!;
       run[j] = 1;
       st.wake[j] = 1;
     }
@@ -407,50 +452,70 @@ function materialChanged(st: State, m: number): void {
 }
 
 /**
+ * Production u = min(plan, capacity, inputs on hand / recipe ratio) and the inputs it draws, for a
+ * producer, trader or busy pool; records each slot's stock before the draw. Returns u.
+ */
+function produce(st: State, i: number, s0: number, s1: number, hasGroup: boolean): number {
+  const nf = st.nf;
+  const sf = st.sf;
+  const si = st.si;
+  const cap = nf[i * NF + NF_CAP]!;
+  const pl = nf[i * NF + NF_PLAN]!;
+  let u = pl < cap ? pl : cap;
+  if (s1 > s0) {
+    if (hasGroup) {
+      for (let s = s0; s < s1; s++) sf[s * SF + SF_STOCK0] = sf[s * SF + SF_STOCK]!;
+      u = limitWithGroups(st, s0, s1, u);
+    } else {
+      for (let s = s0; s < s1; s++) {
+        if (si[s * SI + SI_GROUP] !== SLOT_ESSENTIAL) continue;
+        // stock × (1 / ratio); 1/0 = ∞ never limits
+        const lim = sf[s * SF + SF_STOCK]! * sf[s * SF + SF_INV]!;
+        if (lim < u) u = lim;
+      }
+      for (let s = s0; s < s1; s++) {
+        const f = s * SF;
+        const take = sf[f + SF_RATIO]! * u;
+        const x = sf[f + SF_STOCK]!;
+        sf[f + SF_STOCK0] = x;
+        const used = take < x ? take : x;
+        sf[f + SF_STOCK] = x - used;
+        if (st.track) st.inputUsed[s] = used;
+      }
+    }
+  }
+  if (st.track) nf[i * NF + NF_PROD] = u;
+  return u;
+}
+
+/**
  * The production part of phase A for a node that phase A skipped (its state and inputs are those
  * of the last step, so plans, fills and spare output would come out unchanged) but whose slots run
  * phase B this step: the inputs it draws (a demand node: what it consumes).
  */
 function produceLate(st: State, i: number): void {
-  const net = st.net;
-  const k = net.nodeKind[i]!;
-  const s0 = net.nodeSlotStart[i]!;
-  const s1 = net.nodeSlotStart[i + 1]!;
-  const stock = st.stock;
-  const stock0 = st.stock0;
-  for (let s = s0; s < s1; s++) stock0[s] = stock[s]!;
+  const ni = st.ni;
+  const nf = st.nf;
+  const sf = st.sf;
+  const k = ni[i * NI + NI_KIND]! & 15;
+  const s0 = ni[i * NI + NI_S0]!;
+  const s1 = ni[i * NI + NI_S1]!;
   if (k === NODE_DEMAND || k === NODE_UNALLOCATED_SINK) {
-    const d = st.demNow[i]!;
-    const x = stock[s0]!;
-    stock[s0] = x - (d < x ? d : x);
+    const d = nf[i * NF + NF_DEM]!;
+    const x = sf[s0 * SF + SF_STOCK]!;
+    sf[s0 * SF + SF_STOCK0] = x;
+    sf[s0 * SF + SF_STOCK] = x - (d < x ? d : x);
     return;
   }
   // an idle spot pool makes nothing (and with nothing planned, nothing is drawn anyway)
-  if (k === NODE_POOL && st.plan[i] === 0 && st.fin[i] === 0 && stock[s0] === 0) return;
-  const cap = st.capNow[i]!;
-  const pl = st.plan[i]!;
-  let u = pl < cap ? pl : cap;
-  if (s1 > s0) {
-    if (st.nodeHasGroup[i]) u = limitWithGroups(st, s0, s1, u);
-    else {
-      const slotGroup = net.slotGroup;
-      const invRatio = st.invRatio;
-      const ratio = st.ratio;
-      for (let s = s0; s < s1; s++) {
-        if (slotGroup[s] !== SLOT_ESSENTIAL) continue;
-        const lim = stock[s]! * invRatio[s]!;
-        if (lim < u) u = lim;
-      }
-      for (let s = s0; s < s1; s++) {
-        const take = ratio[s]! * u;
-        const x = stock[s]!;
-        const used = take < x ? take : x;
-        stock[s] = x - used;
-        if (st.track) st.inputUsed[s] = used;
-      }
-    }
-  }
-  if (st.track) st.produced[i] = u;
+  if (
+    k === NODE_POOL &&
+    nf[i * NF + NF_PLAN] === 0 &&
+    nf[i * NF + NF_FIN] === 0 &&
+    sf[s0 * SF + SF_STOCK] === 0
+  )
+    return;
+  produce(st, i, s0, s1, (ni[i * NI + NI_KIND]! & NI_HAS_GROUP) !== 0);
 }
 
 /**
@@ -459,93 +524,50 @@ function produceLate(st: State, i: number): void {
  * change wakes for the next step; a change of fill ratios or rationing makes every buyer of the
  * material run phase B this step.
  */
-function phaseNodes(st: State): void {
-  const n = st.n;
-  const kind = st.net.nodeKind;
-  const nodeSlotStart = st.net.nodeSlotStart;
-  const slotGroup = st.net.slotGroup;
-  const capNow = st.capNow;
-  const demNow = st.demNow;
-  const plan = st.plan;
-  const fin = st.fin;
-  const produced = st.produced;
-  const track = st.track;
-  const spare = st.spare;
-  const consumed = st.consumed;
+function nodeA(st: State, i: number): void {
+  const nf = st.nf;
+  const ni = st.ni;
+  const sf = st.sf;
   const sb = st.sb;
-  const ratio = st.ratio;
-  const stock = st.stock;
-  const stock0 = st.stock0;
-  const inputUsed = st.inputUsed;
-  const nodeHasGroup = st.nodeHasGroup;
-  const invRatio = st.invRatio;
-  const rationed = st.rationed;
-  const rationing = st.rationing;
-  const rationCount = st.rationCount;
-  const material = st.net.nodeMaterial;
-  const run = st.run;
   const wake = st.wake;
-  let visits = 0;
-  for (let i = 0; i < n; i++) {
-    if ((run[i]! & 1) === 0) continue;
-    visits++;
-    const k = kind[i]!;
-    const s0 = nodeSlotStart[i]!;
+  st.nodeVisits++;
+  {
+    const a = i * NF;
+    const kf = ni[i * NI + NI_KIND]!;
+    const k = kf & 15;
+    const s0 = ni[i * NI + NI_S0]!;
     if (k === NODE_DEMAND || k === NODE_UNALLOCATED_SINK) {
-      const d = demNow[i]!;
-      const x = stock[s0]!;
+      const d = nf[a + NF_DEM]!;
+      const f = s0 * SF;
+      const x = sf[f + SF_STOCK]!;
       const c = d < x ? d : x;
-      stock0[s0] = x;
-      stock[s0] = x - c;
-      if (c !== consumed[i] || d !== plan[i]) {
-        consumed[i] = c;
-        plan[i] = d;
+      sf[f + SF_STOCK0] = x;
+      sf[f + SF_STOCK] = x - c;
+      if (c !== nf[a + NF_CONS] || d !== nf[a + NF_PLAN]) {
+        nf[a + NF_CONS] = c;
+        nf[a + NF_PLAN] = d;
         wake[i] = 1;
       }
-      continue;
+      return;
     }
     const b = i << 3;
     if (k === NODE_POOL) {
       // an idle spot pool: nothing planned, held or ordered
-      if (plan[i] === 0 && fin[i] === 0 && stock[s0] === 0) {
+      if (nf[a + NF_PLAN] === 0 && nf[a + NF_FIN] === 0 && sf[s0 * SF + SF_STOCK] === 0) {
         if (sb[b] === 0 && sb[b + 1] === 0 && sb[b + 2] === 0 && sb[b + 3] === 0) {
-          if (spare[i] !== 0) {
-            spare[i] = 0;
+          if (nf[a + NF_SPARE] !== 0) {
+            nf[a + NF_SPARE] = 0;
             wake[i] = 1;
           }
-          continue;
+          return;
         }
       }
       // a busy pool buys by its suppliers' spare output (not tracked): it runs until idle
       wake[i] = 1;
     }
-    const cap = capNow[i]!;
-    const pl = plan[i]!;
-    let u = pl < cap ? pl : cap;
-    const s1 = nodeSlotStart[i + 1]!;
-    if (s1 > s0) {
-      if (nodeHasGroup[i]) {
-        for (let s = s0; s < s1; s++) stock0[s] = stock[s]!;
-        u = limitWithGroups(st, s0, s1, u);
-      } else {
-        for (let s = s0; s < s1; s++) {
-          if (slotGroup[s] !== SLOT_ESSENTIAL) continue;
-          // stock × (1 / ratio); 1/0 = ∞ never limits
-          const lim = stock[s]! * invRatio[s]!;
-          if (lim < u) u = lim;
-        }
-        for (let s = s0; s < s1; s++) {
-          const take = ratio[s]! * u;
-          const x = stock[s]!;
-          stock0[s] = x;
-          const used = take < x ? take : x;
-          stock[s] = x - used;
-          if (track) inputUsed[s] = used;
-        }
-      }
-    }
-    if (track) produced[i] = u;
-    let rem = fin[i]! + u;
+    const cap = nf[a + NF_CAP]!;
+    const u = produce(st, i, s0, ni[i * NI + NI_S1]!, (kf & NI_HAS_GROUP) !== 0);
+    let rem = nf[a + NF_FIN]! + u;
     // standing order totals by class (kept across steps; rounding may leave a total a hair below 0)
     const o0 = sb[b]! > 0 ? sb[b]! : 0;
     const o1 = sb[b + 1]! > 0 ? sb[b + 1]! : 0;
@@ -580,17 +602,17 @@ function phaseNodes(st: State): void {
       f1 !== sb[b + 5] ||
       f2 !== sb[b + 6] ||
       f3 !== sb[b + 7] ||
-      rat !== rationing[i]
+      rat !== nf[a + NF_RATION]
     ) {
       sb[b + 4] = f0;
       sb[b + 5] = f1;
       sb[b + 6] = f2;
       sb[b + 7] = f3;
-      const m = material[i]!;
-      if (rat !== rationing[i]) {
-        rationing[i] = rat;
-        rationCount[m]! += rat ? 1 : -1;
-        rationed[m] = rationCount[m]! > 0 ? 1 : 0;
+      const m = ni[i * NI + NI_MAT]!;
+      if (rat !== nf[a + NF_RATION]) {
+        nf[a + NF_RATION] = rat;
+        st.rationCount[m]! += rat ? 1 : -1;
+        st.rationed[m] = st.rationCount[m]! > 0 ? 1 : 0;
       }
       materialChanged(st, m);
       wake[i] = 1;
@@ -599,14 +621,13 @@ function phaseNodes(st: State): void {
     if (p < 0) p = 0;
     if (p > cap) p = cap;
     const sp = cap - u + rem;
-    if (rem !== fin[i] || p !== plan[i] || sp !== spare[i]) {
-      fin[i] = rem;
-      plan[i] = p;
-      spare[i] = sp;
+    if (rem !== nf[a + NF_FIN] || p !== nf[a + NF_PLAN] || sp !== nf[a + NF_SPARE]) {
+      nf[a + NF_FIN] = rem;
+      nf[a + NF_PLAN] = p;
+      nf[a + NF_SPARE] = sp;
       wake[i] = 1;
     }
   }
-  st.nodeVisits += visits;
 }
 
 /**
@@ -615,75 +636,70 @@ function phaseNodes(st: State): void {
  * changes wakes its suppliers (their orders changed) and its node; a slot whose stock, short count
  * or pool order changes wakes its node.
  */
-function phaseSlots(st: State): void {
+function nodeB(st: State, j: number): void {
   let visited = 0;
-  let late = 0;
-  const n = st.n;
-  const kind = st.net.nodeKind;
-  const nodeSlotStart = st.net.nodeSlotStart;
-  const slotMaterial = st.net.slotMaterial;
-  const slotEdgeStart = st.net.slotEdgeStart;
-  const slotPool = st.net.slotPool;
+  const nf = st.nf;
+  const ni = st.ni;
+  const sf = st.sf;
+  const si = st.si;
   const edgeShare = st.net.edgeShare;
   const sbIdx = st.sbIdx;
   const sb = st.sb;
-  const slow = st.slow;
-  const plan = st.plan;
-  const ratio = st.ratio;
-  const safety = st.safety;
-  const stock = st.stock;
-  const stock0 = st.stock0;
-  const needPrev = st.needPrev;
-  const poolPrev = st.poolPrev;
-  const shortSteps = st.shortSteps;
   const placed = st.placed;
-  const shareSum = st.shareSum;
   const rationed = st.rationed;
   const tau = st.tau;
   const invRebuild = st.invRebuild;
   const run = st.run;
   const wake = st.wake;
-  for (let j = 0; j < n; j++) {
-    const r = run[j]!;
-    if (r === 0) continue;
-    if ((r & 1) === 0) {
+  const groupStart = st.groupStart;
+  {
+    if ((run[j]! & 1) === 0) {
       produceLate(st, j);
-      late++;
+      st.nodeVisits++;
     }
-    const sEnd = nodeSlotStart[j + 1]!;
+    for (let q = groupStart[j]!; q < groupStart[j + 1]!; q++) st.groupDirty[st.groupList[q]!] = 1;
+    const plan = nf[j * NF + NF_PLAN]!;
+    const sEnd = ni[j * NI + NI_S1]!;
     let w = 0;
-    for (let s = nodeSlotStart[j]!; s < sEnd; s++) {
-      const e0 = slotEdgeStart[s]!;
-      const e1 = slotEdgeStart[s + 1]!;
-      if (slow[s]) {
+    for (let s = ni[j * NI + NI_S0]!; s < sEnd; s++) {
+      const f = s * SF;
+      const g = s * SI;
+      const e0 = si[g + SI_E0]!;
+      const e1 = si[g + SI_E1]!;
+      if (si[g + SI_SLOW]) {
         // an idle spot pool (nothing on order, nothing to buy) costs one test
-        if (!(kind[j] === NODE_POOL && placed[s] === 0 && plan[j] === 0 && stock[s] === 0)) {
+        const idle =
+          (ni[j * NI + NI_KIND]! & 15) === NODE_POOL &&
+          placed[s] === 0 &&
+          plan === 0 &&
+          sf[f + SF_STOCK] === 0;
+        if (!idle) {
           slowSlot(st, s);
           visited += e1 - e0;
           w = 1;
         }
         continue;
       }
-      const np = needPrev[s]!;
-      const sh0 = shortSteps[s]!;
+      const np = sf[f + SF_NEED]!;
+      const sh0 = si[g + SI_SHORT]!;
       // a pool order is outstanding only while the slot diverts
-      const po = sh0 >= tau && sh0 > 0 ? poolPrev[s]! : 0;
-      const st0 = stock[s]!;
+      const po = sh0 >= tau && sh0 > 0 ? sf[f + SF_POOL_ORDER]! : 0;
+      const st0 = sf[f + SF_STOCK]!;
       // order up to target on the inventory position (stock on hand + on order)
-      const use = ratio[s]! * plan[j]!;
-      let need = use + (safety[s]! + use - st0 - np - po) * invRebuild;
+      const use = sf[f + SF_RATIO]! * plan;
+      let need = use + (sf[f + SF_SAFETY]! + use - st0 - np - po) * invRebuild;
       if (need < 0) need = 0;
       // a change below 1e-12 of the order is rounding: keep the standing order
       const delta = need - np;
       const changed = delta > ORDER_EPS * np || delta < -ORDER_EPS * np;
       if (!changed) need = np;
       else {
-        needPrev[s] = need;
+        sf[f + SF_NEED] = need;
         w = 1;
       }
       // deliveries of the t−1 orders: share × fill per edge, unless no supplier of the material rationed
       let got: number;
-      if (rationed[slotMaterial[s]!]) {
+      if (rationed[si[g + SI_MAT]!]) {
         let acc = 0;
         if (changed) {
           for (let e = e0; e < e1; e++) {
@@ -697,7 +713,7 @@ function phaseSlots(st: State): void {
         got = acc * np;
         visited += e1 - e0;
       } else {
-        got = shareSum[s]! * np;
+        got = sf[f + SF_SHARES]! * np;
         if (changed) {
           // standing orders are kept at the suppliers: only the change is sent
           for (let e = e0; e < e1; e++) {
@@ -709,23 +725,23 @@ function phaseSlots(st: State): void {
         }
       }
       const unf = np - got;
-      const pool = slotPool[s]!;
       let newPo = 0;
       if (unf > SHORT_TOLERANCE * np) {
         const short = sh0 + 1;
-        shortSteps[s] = short;
+        si[g + SI_SHORT] = short;
         w = 1;
-        if (pool >= 0 && short >= tau && unf > 0) newPo = unf;
+        if (short >= tau && unf > 0 && si[g + SI_POOL]! >= 0) newPo = unf;
       } else if (sh0 !== 0) {
-        shortSteps[s] = 0;
+        si[g + SI_SHORT] = 0;
         w = 1;
       }
-      const x = st0 + (po > 0 ? got + po * sb[pool * 8 + 4 + CLASS_EXPORT]! : got);
-      stock[s] = x;
-      if (x !== stock0[s]) w = 1;
+      const x = po > 0 ? st0 + (got + po * sb[si[g + SI_POOL]! * 8 + 4 + CLASS_EXPORT]!) : st0 + got;
+      sf[f + SF_STOCK] = x;
+      if (x !== sf[f + SF_STOCK0]) w = 1;
       if (newPo !== po) {
+        const pool = si[g + SI_POOL]!;
         sb[pool * 8 + CLASS_EXPORT]! += newPo - po;
-        poolPrev[s] = newPo;
+        sf[f + SF_POOL_ORDER] = newPo;
         wake[pool] = 1;
         w = 1;
       }
@@ -733,44 +749,85 @@ function phaseSlots(st: State): void {
     if (w) wake[j] = 1;
   }
   st.edgeVisits += visited;
-  st.nodeVisits += late;
+}
+
+/** One step with phase A for every node that runs, then phase B (any node order). */
+function stepTwoPass(st: State): void {
+  const n = st.n;
+  const run = st.run;
+  for (let i = 0; i < n; i++) if (run[i]! & 1) nodeA(st, i);
+  for (let j = 0; j < n; j++) if (run[j]) nodeB(st, j);
+}
+
+/**
+ * One step with each node's phase B right after its phase A, while its records are in cache.
+ * The same results as stepTwoPass when every node of a material is numbered before (or is) each
+ * of its buyers (`fusable`): a node's phase A then still sees the orders of t−1 (its buyers come
+ * later), and its buyers' phase B sees the fills and rationing of t.
+ */
+function stepFused(st: State): void {
+  const n = st.n;
+  const run = st.run;
+  for (let i = 0; i < n; i++) {
+    if (run[i] === 0) continue;
+    if (run[i]! & 1) nodeA(st, i);
+    nodeB(st, i);
+  }
+}
+
+/**
+ * Whether every node that supplies a slot's material (producers, traders, its spot pool, the
+ * unallocated source) is numbered at or before the slot's node.
+ */
+export function fusable(net: SimNetwork): boolean {
+  const last = new Int32Array(net.materialIds.length).fill(-1);
+  for (let i = 0; i < net.nodeCount; i++) {
+    const k = net.nodeKind[i]!;
+    if (k !== NODE_DEMAND && k !== NODE_UNALLOCATED_SINK) last[net.nodeMaterial[i]!] = i;
+  }
+  for (let s = 0; s < net.slotCount; s++) {
+    const j = net.slotNode[s]!;
+    if (last[net.slotMaterial[s]!]! > j || net.slotPool[s]! > j) return false;
+    for (let e = net.slotEdgeStart[s]!; e < net.slotEdgeStart[s + 1]!; e++)
+      if (net.edgeSupplier[e]! > j) return false;
+  }
+  return true;
 }
 
 function limitWithGroups(st: State, s0: number, s1: number, u0: number): number {
   const slotGroup = st.net.slotGroup;
   const slotRatio = st.net.slotRatio;
-  const stock = st.stock;
-  const ratio = st.ratio;
+  const sf = st.sf;
   let u = u0;
   for (let s = s0; s < s1; s++) {
     const g = slotGroup[s]!;
     if (g === SLOT_ESSENTIAL) {
-      const r = ratio[s]!;
-      if (r > 0 && stock[s]! / r < u) u = stock[s]! / r;
+      const r = sf[s * SF + SF_RATIO]!;
+      if (r > 0 && sf[s * SF + SF_STOCK]! / r < u) u = sf[s * SF + SF_STOCK]! / r;
     } else if (g >= 0 && firstOfGroup(slotGroup, s0, s, g)) {
       let eq = 0;
       for (let q = s; q < s1; q++)
-        if (slotGroup[q] === g && slotRatio[q]! > 0) eq += stock[q]! / slotRatio[q]!;
+        if (slotGroup[q] === g && slotRatio[q]! > 0) eq += sf[q * SF + SF_STOCK]! / slotRatio[q]!;
       if (eq < u) u = eq;
     }
   }
   for (let s = s0; s < s1; s++) {
     const g = slotGroup[s]!;
     if (g === SLOT_ESSENTIAL || g === SLOT_OPTIONAL) {
-      const take = ratio[s]! * u;
-      const x = stock[s]!;
+      const take = sf[s * SF + SF_RATIO]! * u;
+      const x = sf[s * SF + SF_STOCK]!;
       if (st.track) st.inputUsed[s] = take < x ? take : x;
-      stock[s] = take < x ? x - take : 0;
+      sf[s * SF + SF_STOCK] = take < x ? x - take : 0;
     } else if (firstOfGroup(slotGroup, s0, s, g)) {
       let eq = 0;
       for (let q = s; q < s1; q++)
-        if (slotGroup[q] === g && slotRatio[q]! > 0) eq += stock[q]! / slotRatio[q]!;
+        if (slotGroup[q] === g && slotRatio[q]! > 0) eq += sf[q * SF + SF_STOCK]! / slotRatio[q]!;
       // draw each member in proportion to the output it can make
       const f = eq > 0 ? u / eq : 0;
       for (let q = s; q < s1; q++) {
         if (slotGroup[q] !== g) continue;
-        const take = stock[q]! * (f < 1 ? f : 1);
-        stock[q] = stock[q]! - take;
+        const take = sf[q * SF + SF_STOCK]! * (f < 1 ? f : 1);
+        sf[q * SF + SF_STOCK] = sf[q * SF + SF_STOCK]! - take;
         if (st.track) st.inputUsed[q] = take;
       }
     }
@@ -817,11 +874,11 @@ function slowSlot(st: State, s: number): void {
   const e0 = net.slotEdgeStart[s]!;
   const e1 = net.slotEdgeStart[s + 1]!;
   const row = st.originRow.length ? st.originRow[j]! : -1;
-  const sh0 = st.shortSteps[s]!;
-  const po = sh0 >= st.tau && sh0 > 0 ? st.poolPrev[s]! : 0;
-  const st0 = st.stock[s]!;
-  const use = st.ratio[s]! * st.plan[j]!;
-  let need = use + (st.safety[s]! + use - st0 - st.placed[s]! - po) * st.invRebuild;
+  const sh0 = st.si[s * SI + SI_SHORT]!;
+  const po = sh0 >= st.tau && sh0 > 0 ? st.sf[s * SF + SF_POOL_ORDER]! : 0;
+  const st0 = st.sf[s * SF + SF_STOCK]!;
+  const use = st.sf[s * SF + SF_RATIO]! * st.nf[j * NF + NF_PLAN]!;
+  let need = use + (st.sf[s * SF + SF_SAFETY]! + use - st0 - st.placed[s]! - po) * st.invRebuild;
   if (need < 0) need = 0;
   let got = 0;
   for (let e = e0; e < e1; e++) {
@@ -853,18 +910,18 @@ function slowSlot(st: State, s: number): void {
       st.tmpOrigin[r] = 0;
     }
   }
-  st.stock[s] = st0 + total;
+  st.sf[s * SF + SF_STOCK] = st0 + total;
   const short = unf > SHORT_TOLERANCE * req ? sh0 + 1 : 0;
-  st.shortSteps[s] = short;
-  st.needPrev[s] = need;
+  st.si[s * SI + SI_SHORT] = short;
+  st.sf[s * SF + SF_NEED] = need;
   st.requested[s] = need;
   let sum = 0;
   if (net.nodeKind[j] === NODE_POOL) {
     // spot market: buys in proportion to each supplier's spare output it may legally buy
     let w = 0;
-    for (let e = e0; e < e1; e++) w += st.spare[net.edgeSupplier[e]!]! * allowOf(st, e);
+    for (let e = e0; e < e1; e++) w += st.nf[net.edgeSupplier[e]! * NF + NF_SPARE]! * allowOf(st, e);
     for (let e = e0; e < e1; e++) {
-      const o = w > 0 ? (need * st.spare[net.edgeSupplier[e]!]! * allowOf(st, e)) / w : 0;
+      const o = w > 0 ? (need * st.nf[net.edgeSupplier[e]! * NF + NF_SPARE]! * allowOf(st, e)) / w : 0;
       if (o !== st.edgeOrder[e]) wake[net.edgeSupplier[e]!] = 1;
       sb[sbIdx[e]!]! += o - st.edgeOrder[e]!;
       st.edgeOrder[e] = o;
@@ -904,12 +961,12 @@ function slowSlot(st: State, s: number): void {
       const prow = st.originRow.length ? st.originRow[pool]! : -1;
       for (const r of pr) if (prow >= 0) allow *= 1 - st.active[r]! * st.originFrac[prow * R + r]!;
     }
-    st.poolPrev[s] = unf * allow;
+    st.sf[s * SF + SF_POOL_ORDER] = unf * allow;
     sb[pool * 8 + CLASS_EXPORT]! += unf * allow - po;
     if (unf * allow !== po) wake[pool] = 1;
   } else if (po !== 0) {
     sb[pool * 8 + CLASS_EXPORT]! -= po;
-    st.poolPrev[s] = 0;
+    st.sf[s * SF + SF_POOL_ORDER] = 0;
     wake[pool] = 1;
   }
 }
@@ -928,21 +985,38 @@ interface Reporter {
   first: Int32Array;
   last: Int32Array;
   curves: MarketCurves[] | undefined;
+  /** per group: demand and consumption summed at the last step a member ran */
+  d: Float64Array;
+  c: Float64Array;
 }
 
 function report(st: State, rep: Reporter, t: number): void {
   const groups = st.cs.groups;
   const nodeSlotStart = st.net.nodeSlotStart;
+  const dirty = st.groupDirty;
   for (let g = 0; g < groups.length; g++) {
-    const nodes = groups[g]!.nodes;
-    let d = 0;
-    let c = 0;
-    let inv = 0;
-    for (let q = 0; q < nodes.length; q++) {
-      const i = nodes[q]!;
-      d += st.demNow[i]!;
-      c += st.consumed[i]!;
-      inv += st.stock[nodeSlotStart[i]!]!;
+    let d: number;
+    let c: number;
+    let inv: number;
+    if (dirty[g]) {
+      dirty[g] = 0;
+      const nodes = groups[g]!.nodes;
+      d = 0;
+      c = 0;
+      inv = 0;
+      for (let q = 0; q < nodes.length; q++) {
+        const i = nodes[q]!;
+        d += st.nf[i * NF + NF_DEM]!;
+        c += st.nf[i * NF + NF_CONS]!;
+        inv += st.sf[nodeSlotStart[i]! * SF + SF_STOCK]!;
+      }
+      rep.d[g] = d;
+      rep.c[g] = c;
+    } else {
+      // no member ran this step: its sums are those of the last step, bit for bit
+      d = rep.d[g]!;
+      c = rep.c[g]!;
+      inv = rep.inv[g]!;
     }
     // arrivals: what the stock gained beyond consumption, less stockpile releases into it
     let a = inv - rep.inv[g]! + c;
@@ -982,8 +1056,8 @@ interface Auditor {
 function stockedByMaterial(st: State, au: Auditor, out: Float64Array): void {
   const net = st.net;
   out.fill(0);
-  for (let s = 0; s < st.S; s++) out[net.slotMaterial[s]!]! += st.stock[s] ?? 0;
-  for (let i = 0; i < st.n; i++) out[net.nodeMaterial[i]!]! += st.fin[i] ?? 0;
+  for (let s = 0; s < st.S; s++) out[net.slotMaterial[s]!]! += st.sf[s * SF + SF_STOCK] ?? 0;
+  for (let i = 0; i < st.n; i++) out[net.nodeMaterial[i]!]! += st.nf[i * NF + NF_FIN] ?? 0;
   for (let m = 0; m < out.length; m++) out[m]! += au.pendingRelease[m] ?? 0;
 }
 
@@ -1016,12 +1090,12 @@ function recordBalance(st: State, au: Auditor, t: number): void {
   for (let i = 0; i < st.n; i++) {
     const m = net.nodeMaterial[i]!;
     const k = net.nodeKind[i]!;
-    if (k === NODE_PRODUCER) rows[base + m * 5]! += st.produced[i] ?? 0;
-    else if (k === NODE_UNALLOCATED_SOURCE) rows[base + m * 5 + 4]! -= st.produced[i] ?? 0;
-    else if (k === NODE_UNALLOCATED_SINK) rows[base + m * 5 + 4]! += st.consumed[i] ?? 0;
+    if (k === NODE_PRODUCER) rows[base + m * 5]! += st.nf[i * NF + NF_PROD] ?? 0;
+    else if (k === NODE_UNALLOCATED_SOURCE) rows[base + m * 5 + 4]! -= st.nf[i * NF + NF_PROD] ?? 0;
+    else if (k === NODE_UNALLOCATED_SINK) rows[base + m * 5 + 4]! += st.nf[i * NF + NF_CONS] ?? 0;
     else if (k === NODE_DEMAND) {
-      if (au.reported[i]) rows[base + m * 5 + 1]! += st.consumed[i] ?? 0;
-      else rows[base + m * 5 + 3]! += st.consumed[i] ?? 0;
+      if (au.reported[i]) rows[base + m * 5 + 1]! += st.nf[i * NF + NF_CONS] ?? 0;
+      else rows[base + m * 5 + 3]! += st.nf[i * NF + NF_CONS] ?? 0;
     }
   }
   // inputs used up by producers (traders' and pools' draws only move goods between their stocks)
@@ -1032,8 +1106,8 @@ function recordBalance(st: State, au: Auditor, t: number): void {
   const now = new Float64Array(M);
   stockedByMaterial(st, au, now);
   let mn = Number.POSITIVE_INFINITY;
-  for (let s = 0; s < st.S; s++) if (st.stock[s]! < mn) mn = st.stock[s]!;
-  for (let i = 0; i < st.n; i++) if (st.fin[i]! < mn) mn = st.fin[i]!;
+  for (let s = 0; s < st.S; s++) if (st.sf[s * SF + SF_STOCK]! < mn) mn = st.sf[s * SF + SF_STOCK]!;
+  for (let i = 0; i < st.n; i++) if (st.nf[i * NF + NF_FIN]! < mn) mn = st.nf[i * NF + NF_FIN]!;
   au.minStock[t] = mn;
   for (let m = 0; m < M; m++) {
     rows[base + m * 5 + 2] = now[m]! - au.prev[m]!;
@@ -1050,7 +1124,7 @@ export function runSimulation(net: SimNetwork, cs: CompiledScenario, opts: RunOp
   const releaseIndex: number[] = [];
   const inv0 = new Float64Array(G);
   cs.groups.forEach((g, k) => {
-    for (const i of g.nodes) inv0[k]! += st.stock[net.nodeSlotStart[i]!] ?? 0;
+    for (const i of g.nodes) inv0[k]! += st.sf[net.nodeSlotStart[i]! * SF + SF_STOCK] ?? 0;
     for (let q = 0; q < cs.releaseSlot.length; q++) {
       if (g.nodes.includes(net.slotNode[cs.releaseSlot[q]!]!)) {
         releaseGroup.push(k);
@@ -1079,15 +1153,18 @@ export function runSimulation(net: SimNetwork, cs: CompiledScenario, opts: RunOp
           inventory: new Float64Array(T),
         }))
       : undefined,
+    d: new Float64Array(G),
+    c: new Float64Array(G),
   };
   const au = opts.audit ? createAuditor(st) : null;
+  const fused = opts.order !== 'two-pass' && fusable(net);
   for (let t = 0; t < T; t++) {
     // run: woken last step (all nodes at t = 0), always-on nodes, and nodes whose events change
     const always = st.always;
     for (let q = 0; q < always.length; q++) st.run[always[q]!] = 1;
     applyEvents(st, t);
-    phaseNodes(st);
-    phaseSlots(st);
+    if (fused) stepFused(st);
+    else stepTwoPass(st);
     report(st, rep, t);
     if (au) recordBalance(st, au, t);
     const done = st.run;
