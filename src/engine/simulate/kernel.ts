@@ -38,11 +38,33 @@ import {
  * Suppliers keep standing order totals by class; a slot sends only the change of its order, and
  * computes its deliveries edge by edge only when a supplier of the material rationed this step
  * (otherwise every order was filled: deliveries = order). A quiet part of the network therefore
- * costs one visit per node and slot, not per edge.
+ * costs one visit per node and slot, not per edge — and nothing once it is at a fixed point.
  *
- * Orders placed at t arrive at t+1. Quantities are per step in the material's unit. One update is
- * one visit of a node (A) or of an edge (B) in one step; `updates` counts the visits made (an edge
- * read for deliveries and again for orders in the same pass counts once).
+ * Orders placed at t arrive at t+1. Quantities are per step in the material's unit.
+ *
+ * Skipping nodes at a fixed point (event-driven stepping). A node with its input slots is one
+ * unit; a step maps the unit's state (plan, unsold goods, spare output, fill ratios, rationing,
+ * stocks, standing orders, short counts, pool orders) and its inputs (capacity, demand, releases,
+ * the order totals its buyers left at t−1, and its suppliers' fill ratios and rationing at t) to
+ * the next state. The map is deterministic, so a unit whose state did not change in the last step
+ * and whose inputs are the same as in the last step would compute exactly what it holds already:
+ * it is skipped. A unit runs when it is woken — its state changed (compared bit for bit as it is
+ * written), a buyer changed its standing order with it, an event changed its capacity or demand
+ * or released stock into it, it has a slot with agreements, restriction rules or origin tracking,
+ * or it is a busy spot pool — and its slots run phase B (after redoing its production, which
+ * phase A skipped) when a supplier of one of their materials changed its fill ratios or rationing
+ * this step. Slots still run in slot order (standing order totals are sums, and a sum depends on
+ * its order), so the results are bit for bit those of the full pass (kernel-reference.ts; checked
+ * by kernel-equivalence.test.ts). No tolerance is involved: a stock converging geometrically
+ * keeps its node running until it stops changing in the last bit.
+ *
+ * When every supplier of a material is numbered before its buyers (`fusable`: nodes numbered by
+ * tier), a node's phase B runs right after its phase A, while its records are in cache; otherwise
+ * all phase A, then all phase B. Node and slot scalars sit in one record each (one cache line).
+ *
+ * One update is one visit of a node (phase A, or the production redone before phase B) or of an
+ * edge (B) in one step; `updates` counts the visits made (an edge read for deliveries and again
+ * for orders in the same pass counts once; a skipped node or edge is not visited).
  */
 
 export interface RunOptions {
@@ -531,102 +553,100 @@ function nodeA(st: State, i: number): void {
   const sb = st.sb;
   const wake = st.wake;
   st.nodeVisits++;
-  {
-    const a = i * NF;
-    const kf = ni[i * NI + NI_KIND]!;
-    const k = kf & 15;
-    const s0 = ni[i * NI + NI_S0]!;
-    if (k === NODE_DEMAND || k === NODE_UNALLOCATED_SINK) {
-      const d = nf[a + NF_DEM]!;
-      const f = s0 * SF;
-      const x = sf[f + SF_STOCK]!;
-      const c = d < x ? d : x;
-      sf[f + SF_STOCK0] = x;
-      sf[f + SF_STOCK] = x - c;
-      if (c !== nf[a + NF_CONS] || d !== nf[a + NF_PLAN]) {
-        nf[a + NF_CONS] = c;
-        nf[a + NF_PLAN] = d;
-        wake[i] = 1;
-      }
-      return;
+  const a = i * NF;
+  const kf = ni[i * NI + NI_KIND]!;
+  const k = kf & 15;
+  const s0 = ni[i * NI + NI_S0]!;
+  if (k === NODE_DEMAND || k === NODE_UNALLOCATED_SINK) {
+    const d = nf[a + NF_DEM]!;
+    const f = s0 * SF;
+    const x = sf[f + SF_STOCK]!;
+    const c = d < x ? d : x;
+    sf[f + SF_STOCK0] = x;
+    sf[f + SF_STOCK] = x - c;
+    if (c !== nf[a + NF_CONS] || d !== nf[a + NF_PLAN]) {
+      nf[a + NF_CONS] = c;
+      nf[a + NF_PLAN] = d;
+      wake[i] = 1;
     }
-    const b = i << 3;
-    if (k === NODE_POOL) {
-      // an idle spot pool: nothing planned, held or ordered
-      if (nf[a + NF_PLAN] === 0 && nf[a + NF_FIN] === 0 && sf[s0 * SF + SF_STOCK] === 0) {
-        if (sb[b] === 0 && sb[b + 1] === 0 && sb[b + 2] === 0 && sb[b + 3] === 0) {
-          if (nf[a + NF_SPARE] !== 0) {
-            nf[a + NF_SPARE] = 0;
-            wake[i] = 1;
-          }
-          return;
+    return;
+  }
+  const b = i << 3;
+  if (k === NODE_POOL) {
+    // an idle spot pool: nothing planned, held or ordered
+    if (nf[a + NF_PLAN] === 0 && nf[a + NF_FIN] === 0 && sf[s0 * SF + SF_STOCK] === 0) {
+      if (sb[b] === 0 && sb[b + 1] === 0 && sb[b + 2] === 0 && sb[b + 3] === 0) {
+        if (nf[a + NF_SPARE] !== 0) {
+          nf[a + NF_SPARE] = 0;
+          wake[i] = 1;
         }
+        return;
       }
-      // a busy pool buys by its suppliers' spare output (not tracked): it runs until idle
-      wake[i] = 1;
     }
-    const cap = nf[a + NF_CAP]!;
-    const u = produce(st, i, s0, ni[i * NI + NI_S1]!, (kf & NI_HAS_GROUP) !== 0);
-    let rem = nf[a + NF_FIN]! + u;
-    // standing order totals by class (kept across steps; rounding may leave a total a hair below 0)
-    const o0 = sb[b]! > 0 ? sb[b]! : 0;
-    const o1 = sb[b + 1]! > 0 ? sb[b + 1]! : 0;
-    const o2 = sb[b + 2]! > 0 ? sb[b + 2]! : 0;
-    const o3 = sb[b + 3]! > 0 ? sb[b + 3]! : 0;
-    const orders = o0 + o1 + o2 + o3;
-    let f0 = 1;
-    let f1 = 1;
-    let f2 = 1;
-    let f3 = 1;
-    let rat = 0;
-    if (orders <= rem * (1 + ORDER_EPS)) {
-      // every order filled (the common case; an excess below 1e-12 is rounding): no division
-      rem = orders < rem ? rem - orders : 0;
-    } else {
-      if (k !== NODE_POOL) rat = 1;
-      let take = o0 < rem ? o0 : rem;
-      if (o0 > 0) f0 = take / o0;
-      rem -= take;
-      take = o1 < rem ? o1 : rem;
-      if (o1 > 0) f1 = take / o1;
-      rem -= take;
-      take = o2 < rem ? o2 : rem;
-      if (o2 > 0) f2 = take / o2;
-      rem -= take;
-      take = o3 < rem ? o3 : rem;
-      if (o3 > 0) f3 = take / o3;
-      rem -= take;
+    // a busy pool buys by its suppliers' spare output (not tracked): it runs until idle
+    wake[i] = 1;
+  }
+  const cap = nf[a + NF_CAP]!;
+  const u = produce(st, i, s0, ni[i * NI + NI_S1]!, (kf & NI_HAS_GROUP) !== 0);
+  let rem = nf[a + NF_FIN]! + u;
+  // standing order totals by class (kept across steps; rounding may leave a total a hair below 0)
+  const o0 = sb[b]! > 0 ? sb[b]! : 0;
+  const o1 = sb[b + 1]! > 0 ? sb[b + 1]! : 0;
+  const o2 = sb[b + 2]! > 0 ? sb[b + 2]! : 0;
+  const o3 = sb[b + 3]! > 0 ? sb[b + 3]! : 0;
+  const orders = o0 + o1 + o2 + o3;
+  let f0 = 1;
+  let f1 = 1;
+  let f2 = 1;
+  let f3 = 1;
+  let rat = 0;
+  if (orders <= rem * (1 + ORDER_EPS)) {
+    // every order filled (the common case; an excess below 1e-12 is rounding): no division
+    rem = orders < rem ? rem - orders : 0;
+  } else {
+    if (k !== NODE_POOL) rat = 1;
+    let take = o0 < rem ? o0 : rem;
+    if (o0 > 0) f0 = take / o0;
+    rem -= take;
+    take = o1 < rem ? o1 : rem;
+    if (o1 > 0) f1 = take / o1;
+    rem -= take;
+    take = o2 < rem ? o2 : rem;
+    if (o2 > 0) f2 = take / o2;
+    rem -= take;
+    take = o3 < rem ? o3 : rem;
+    if (o3 > 0) f3 = take / o3;
+    rem -= take;
+  }
+  if (
+    f0 !== sb[b + 4] ||
+    f1 !== sb[b + 5] ||
+    f2 !== sb[b + 6] ||
+    f3 !== sb[b + 7] ||
+    rat !== nf[a + NF_RATION]
+  ) {
+    sb[b + 4] = f0;
+    sb[b + 5] = f1;
+    sb[b + 6] = f2;
+    sb[b + 7] = f3;
+    const m = ni[i * NI + NI_MAT]!;
+    if (rat !== nf[a + NF_RATION]) {
+      nf[a + NF_RATION] = rat;
+      st.rationCount[m]! += rat ? 1 : -1;
+      st.rationed[m] = st.rationCount[m]! > 0 ? 1 : 0;
     }
-    if (
-      f0 !== sb[b + 4] ||
-      f1 !== sb[b + 5] ||
-      f2 !== sb[b + 6] ||
-      f3 !== sb[b + 7] ||
-      rat !== nf[a + NF_RATION]
-    ) {
-      sb[b + 4] = f0;
-      sb[b + 5] = f1;
-      sb[b + 6] = f2;
-      sb[b + 7] = f3;
-      const m = ni[i * NI + NI_MAT]!;
-      if (rat !== nf[a + NF_RATION]) {
-        nf[a + NF_RATION] = rat;
-        st.rationCount[m]! += rat ? 1 : -1;
-        st.rationed[m] = st.rationCount[m]! > 0 ? 1 : 0;
-      }
-      materialChanged(st, m);
-      wake[i] = 1;
-    }
-    let p = orders - rem;
-    if (p < 0) p = 0;
-    if (p > cap) p = cap;
-    const sp = cap - u + rem;
-    if (rem !== nf[a + NF_FIN] || p !== nf[a + NF_PLAN] || sp !== nf[a + NF_SPARE]) {
-      nf[a + NF_FIN] = rem;
-      nf[a + NF_PLAN] = p;
-      nf[a + NF_SPARE] = sp;
-      wake[i] = 1;
-    }
+    materialChanged(st, m);
+    wake[i] = 1;
+  }
+  let p = orders - rem;
+  if (p < 0) p = 0;
+  if (p > cap) p = cap;
+  const sp = cap - u + rem;
+  if (rem !== nf[a + NF_FIN] || p !== nf[a + NF_PLAN] || sp !== nf[a + NF_SPARE]) {
+    nf[a + NF_FIN] = rem;
+    nf[a + NF_PLAN] = p;
+    nf[a + NF_SPARE] = sp;
+    wake[i] = 1;
   }
 }
 
@@ -652,102 +672,97 @@ function nodeB(st: State, j: number): void {
   const run = st.run;
   const wake = st.wake;
   const groupStart = st.groupStart;
-  {
-    if ((run[j]! & 1) === 0) {
-      produceLate(st, j);
-      st.nodeVisits++;
-    }
-    for (let q = groupStart[j]!; q < groupStart[j + 1]!; q++) st.groupDirty[st.groupList[q]!] = 1;
-    const plan = nf[j * NF + NF_PLAN]!;
-    const sEnd = ni[j * NI + NI_S1]!;
-    let w = 0;
-    for (let s = ni[j * NI + NI_S0]!; s < sEnd; s++) {
-      const f = s * SF;
-      const g = s * SI;
-      const e0 = si[g + SI_E0]!;
-      const e1 = si[g + SI_E1]!;
-      if (si[g + SI_SLOW]) {
-        // an idle spot pool (nothing on order, nothing to buy) costs one test
-        const idle =
-          (ni[j * NI + NI_KIND]! & 15) === NODE_POOL &&
-          placed[s] === 0 &&
-          plan === 0 &&
-          sf[f + SF_STOCK] === 0;
-        if (!idle) {
-          slowSlot(st, s);
-          visited += e1 - e0;
-          w = 1;
-        }
-        continue;
-      }
-      const np = sf[f + SF_NEED]!;
-      const sh0 = si[g + SI_SHORT]!;
-      // a pool order is outstanding only while the slot diverts
-      const po = sh0 >= tau && sh0 > 0 ? sf[f + SF_POOL_ORDER]! : 0;
-      const st0 = sf[f + SF_STOCK]!;
-      // order up to target on the inventory position (stock on hand + on order)
-      const use = sf[f + SF_RATIO]! * plan;
-      let need = use + (sf[f + SF_SAFETY]! + use - st0 - np - po) * invRebuild;
-      if (need < 0) need = 0;
-      // a change below 1e-12 of the order is rounding: keep the standing order
-      const delta = need - np;
-      const changed = delta > ORDER_EPS * np || delta < -ORDER_EPS * np;
-      if (!changed) need = np;
-      else {
-        sf[f + SF_NEED] = need;
-        w = 1;
-      }
-      // deliveries of the t−1 orders: share × fill per edge, unless no supplier of the material rationed
-      let got: number;
-      if (rationed[si[g + SI_MAT]!]) {
-        let acc = 0;
-        if (changed) {
-          for (let e = e0; e < e1; e++) {
-            const k = sbIdx[e]!;
-            const sh = edgeShare[e]!;
-            acc += sh * sb[k + 4]!;
-            sb[k]! += sh * delta;
-            wake[k >> 3] = 1;
-          }
-        } else for (let e = e0; e < e1; e++) acc += edgeShare[e]! * sb[sbIdx[e]! + 4]!;
-        got = acc * np;
-        visited += e1 - e0;
-      } else {
-        got = sf[f + SF_SHARES]! * np;
-        if (changed) {
-          // standing orders are kept at the suppliers: only the change is sent
-          for (let e = e0; e < e1; e++) {
-            const k = sbIdx[e]!;
-            sb[k]! += edgeShare[e]! * delta;
-            wake[k >> 3] = 1;
-          }
-          visited += e1 - e0;
-        }
-      }
-      const unf = np - got;
-      let newPo = 0;
-      if (unf > SHORT_TOLERANCE * np) {
-        const short = sh0 + 1;
-        si[g + SI_SHORT] = short;
-        w = 1;
-        if (short >= tau && unf > 0 && si[g + SI_POOL]! >= 0) newPo = unf;
-      } else if (sh0 !== 0) {
-        si[g + SI_SHORT] = 0;
-        w = 1;
-      }
-      const x = po > 0 ? st0 + (got + po * sb[si[g + SI_POOL]! * 8 + 4 + CLASS_EXPORT]!) : st0 + got;
-      sf[f + SF_STOCK] = x;
-      if (x !== sf[f + SF_STOCK0]) w = 1;
-      if (newPo !== po) {
-        const pool = si[g + SI_POOL]!;
-        sb[pool * 8 + CLASS_EXPORT]! += newPo - po;
-        sf[f + SF_POOL_ORDER] = newPo;
-        wake[pool] = 1;
-        w = 1;
-      }
-    }
-    if (w) wake[j] = 1;
+  if ((run[j]! & 1) === 0) {
+    produceLate(st, j);
+    st.nodeVisits++;
   }
+  for (let q = groupStart[j]!; q < groupStart[j + 1]!; q++) st.groupDirty[st.groupList[q]!] = 1;
+  const plan = nf[j * NF + NF_PLAN]!;
+  const sEnd = ni[j * NI + NI_S1]!;
+  let w = 0;
+  for (let s = ni[j * NI + NI_S0]!; s < sEnd; s++) {
+    const f = s * SF;
+    const g = s * SI;
+    const e0 = si[g + SI_E0]!;
+    const e1 = si[g + SI_E1]!;
+    if (si[g + SI_SLOW]) {
+      // an idle spot pool (nothing on order, nothing to buy) costs one test
+      const idle =
+        (ni[j * NI + NI_KIND]! & 15) === NODE_POOL && placed[s] === 0 && plan === 0 && sf[f + SF_STOCK] === 0;
+      if (!idle) {
+        slowSlot(st, s);
+        visited += e1 - e0;
+        w = 1;
+      }
+      continue;
+    }
+    const np = sf[f + SF_NEED]!;
+    const sh0 = si[g + SI_SHORT]!;
+    // a pool order is outstanding only while the slot diverts
+    const po = sh0 >= tau && sh0 > 0 ? sf[f + SF_POOL_ORDER]! : 0;
+    const st0 = sf[f + SF_STOCK]!;
+    // order up to target on the inventory position (stock on hand + on order)
+    const use = sf[f + SF_RATIO]! * plan;
+    let need = use + (sf[f + SF_SAFETY]! + use - st0 - np - po) * invRebuild;
+    if (need < 0) need = 0;
+    // a change below 1e-12 of the order is rounding: keep the standing order
+    const delta = need - np;
+    const changed = delta > ORDER_EPS * np || delta < -ORDER_EPS * np;
+    if (!changed) need = np;
+    else {
+      sf[f + SF_NEED] = need;
+      w = 1;
+    }
+    // deliveries of the t−1 orders: share × fill per edge, unless no supplier of the material rationed
+    let got: number;
+    if (rationed[si[g + SI_MAT]!]) {
+      let acc = 0;
+      if (changed) {
+        for (let e = e0; e < e1; e++) {
+          const k = sbIdx[e]!;
+          const sh = edgeShare[e]!;
+          acc += sh * sb[k + 4]!;
+          sb[k]! += sh * delta;
+          wake[k >> 3] = 1;
+        }
+      } else for (let e = e0; e < e1; e++) acc += edgeShare[e]! * sb[sbIdx[e]! + 4]!;
+      got = acc * np;
+      visited += e1 - e0;
+    } else {
+      got = sf[f + SF_SHARES]! * np;
+      if (changed) {
+        // standing orders are kept at the suppliers: only the change is sent
+        for (let e = e0; e < e1; e++) {
+          const k = sbIdx[e]!;
+          sb[k]! += edgeShare[e]! * delta;
+          wake[k >> 3] = 1;
+        }
+        visited += e1 - e0;
+      }
+    }
+    const unf = np - got;
+    let newPo = 0;
+    if (unf > SHORT_TOLERANCE * np) {
+      const short = sh0 + 1;
+      si[g + SI_SHORT] = short;
+      w = 1;
+      if (short >= tau && unf > 0 && si[g + SI_POOL]! >= 0) newPo = unf;
+    } else if (sh0 !== 0) {
+      si[g + SI_SHORT] = 0;
+      w = 1;
+    }
+    const x = po > 0 ? st0 + (got + po * sb[si[g + SI_POOL]! * 8 + 4 + CLASS_EXPORT]!) : st0 + got;
+    sf[f + SF_STOCK] = x;
+    if (x !== sf[f + SF_STOCK0]) w = 1;
+    if (newPo !== po) {
+      const pool = si[g + SI_POOL]!;
+      sb[pool * 8 + CLASS_EXPORT]! += newPo - po;
+      sf[f + SF_POOL_ORDER] = newPo;
+      wake[pool] = 1;
+      w = 1;
+    }
+  }
+  if (w) wake[j] = 1;
   st.edgeVisits += visited;
 }
 
