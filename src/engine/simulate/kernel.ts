@@ -38,11 +38,33 @@ import {
  * Suppliers keep standing order totals by class; a slot sends only the change of its order, and
  * computes its deliveries edge by edge only when a supplier of the material rationed this step
  * (otherwise every order was filled: deliveries = order). A quiet part of the network therefore
- * costs one visit per node and slot, not per edge.
+ * costs one visit per node and slot, not per edge — and nothing once it is at a fixed point.
  *
- * Orders placed at t arrive at t+1. Quantities are per step in the material's unit. One update is
- * one visit of a node (A) or of an edge (B) in one step; `updates` counts the visits made (an edge
- * read for deliveries and again for orders in the same pass counts once).
+ * Orders placed at t arrive at t+1. Quantities are per step in the material's unit.
+ *
+ * Skipping nodes at a fixed point (event-driven stepping). A node with its input slots is one
+ * unit; a step maps the unit's state (plan, unsold goods, spare output, fill ratios, rationing,
+ * stocks, standing orders, short counts, pool orders) and its inputs (capacity, demand, releases,
+ * the order totals its buyers left at t−1, and its suppliers' fill ratios and rationing at t) to
+ * the next state. The map is deterministic, so a unit whose state did not change in the last step
+ * and whose inputs are the same as in the last step would compute exactly what it holds already:
+ * it is skipped. A unit runs when it is woken — its state changed (compared bit for bit as it is
+ * written), a buyer changed its standing order with it, an event changed its capacity or demand
+ * or released stock into it, it has a slot with agreements, restriction rules or origin tracking,
+ * or it is a busy spot pool — and its slots run phase B (after redoing its production, which
+ * phase A skipped) when a supplier of one of their materials changed its fill ratios or rationing
+ * this step. Slots still run in slot order (standing order totals are sums, and a sum depends on
+ * its order), so the results are bit for bit those of the full pass (kernel-reference.ts; checked
+ * by kernel-equivalence.test.ts). No tolerance is involved: a stock converging geometrically
+ * keeps its node running until it stops changing in the last bit.
+ *
+ * When every supplier of a material is numbered before its buyers (`fusable`: nodes numbered by
+ * tier), a node's phase B runs right after its phase A, while its records are in cache; otherwise
+ * all phase A, then all phase B. Node and slot scalars sit in one record each (one cache line).
+ *
+ * One update is one visit of a node (phase A, or the production redone before phase B) or of an
+ * edge (B) in one step; `updates` counts the visits made (an edge read for deliveries and again
+ * for orders in the same pass counts once; a skipped node or edge is not visited).
  */
 
 export interface RunOptions {
@@ -50,6 +72,11 @@ export interface RunOptions {
   curves: boolean;
   /** record the material balance of every step (tests) */
   audit?: boolean;
+  /**
+   * 'auto' (default): phase B of a node right after its phase A when the numbering allows it
+   * (`fusable`), else all A then all B; 'two-pass' forces the latter (tests). Same results.
+   */
+  order?: 'auto' | 'two-pass';
 }
 
 /** Per step and material: the terms of produced = consumed + stocked + exported + unallocated. */
@@ -74,6 +101,52 @@ export const SHORT_TOLERANCE = 1e-9;
 /** A change of a standing order below this fraction of it is rounding: the order stands. */
 const ORDER_EPS = 1e-12;
 
+// ── memory layout ─────────────────────────────────────────────────────────────────────────────
+// The hot loops read a node's or a slot's scalars from one record (one 64-byte cache line)
+// instead of one array per field: a skipped node then costs no memory traffic, and a visited one
+// a few lines rather than one per field.
+
+/** node record (Float64, 8 per node) */
+const NF = 8;
+const NF_CAP = 0; // capacity this step (producers, traders, pools)
+const NF_PLAN = 1; // producers: output planned for this step; demand nodes: this step's demand
+const NF_FIN = 2; // unsold goods
+const NF_SPARE = 3; // capacity left over + unsold goods (what a spot pool may buy)
+const NF_DEM = 4; // demand this step (demand nodes)
+const NF_CONS = 5; // consumed this step (demand nodes)
+const NF_RATION = 6; // 1 if it rationed an order class at the last phase A it ran
+const NF_PROD = 7; // produced this step (written when the balance is audited)
+/** node record (Int32, 4 per node) */
+const NI = 4;
+const NI_S0 = 0; // first slot
+const NI_S1 = 1; // one past the last slot
+const NI_MAT = 2; // material
+const NI_KIND = 3; // NODE_* | NI_HAS_GROUP
+const NI_HAS_GROUP = 16; // a slot of the node is in a substitute group
+/** slot record (Float64, 8 per slot) */
+const SF = 8;
+const SF_RATIO = 0; // input per unit of output × base weight
+const SF_INV = 1; // 1 / ratio (∞ for 0: never limits)
+/**
+ * safety stock: target cover less the one step in the pipeline. A slot orders up to an inventory
+ * position (on hand after use + on order) of safety + this step's use.
+ */
+const SF_SAFETY = 2;
+const SF_SHARES = 3; // Σ of a fast slot's edge shares (its deliveries when no supplier rations)
+const SF_NEED = 4; // orders placed at t−1 (fast slots: share × need on every edge)
+const SF_STOCK = 5;
+const SF_STOCK0 = 6; // stock at the start of the step (a changed stock wakes its node)
+const SF_POOL_ORDER = 7; // ordered from the spot pool at t−1
+/** slot record (Int32, 8 per slot) */
+const SI = 8;
+const SI_E0 = 0; // first edge
+const SI_E1 = 1; // one past the last edge
+const SI_MAT = 2;
+const SI_SHORT = 3; // steps its orders have gone unfilled
+const SI_POOL = 4; // spot pool node of its material, −1 for none
+const SI_GROUP = 5; // SLOT_ESSENTIAL, SLOT_OPTIONAL or a substitute group
+const SI_SLOW = 6; // 1: agreements, restriction rules, origin tracking or a pool's dynamic shares
+
 /** Everything a run mutates, plus the network's arrays the hot loops read. */
 interface State {
   net: SimNetwork;
@@ -83,44 +156,24 @@ interface State {
   E: number;
   T: number;
   sd: number;
+  /** node records (NF_*, NI_*) and slot records (SF_*, SI_*) */
+  nf: Float64Array;
+  ni: Int32Array;
+  sf: Float64Array;
+  si: Int32Array;
   capBase: Float64Array;
-  capNow: Float64Array;
   demBase: Float64Array;
-  demNow: Float64Array;
-  /** producers: output planned for the next step; demand nodes: this step's demand */
-  plan: Float64Array;
-  fin: Float64Array;
-  produced: Float64Array;
-  spare: Float64Array;
-  consumed: Float64Array;
   /** record production and input use per step (the balance audit) */
   track: boolean;
   /** per node: orders received by class [0..3], then fill ratios by class [4..7] */
   sb: Float64Array;
-  /** input per unit of output × base weight, per slot */
-  ratio: Float64Array;
-  invRatio: Float64Array;
-  /** Σ of a fast slot's edge shares (its deliveries when no supplier rations) */
-  shareSum: Float64Array;
   /** per material: whether a supplier rationed any order class this step */
   rationed: Uint8Array;
   /** edges visited so far (an idle spot pool's edges are skipped) */
   edgeVisits: number;
-  /**
-   * safety stock per slot: target cover less the one step in the pipeline. A slot orders up to an
-   * inventory position (on hand after use + on order) of safety + this step's use.
-   */
-  safety: Float64Array;
-  stock: Float64Array;
-  /** orders placed at t−1 (fast slots: share × needPrev on every edge) */
-  needPrev: Float64Array;
-  poolPrev: Float64Array;
-  shortSteps: Int32Array;
   inputUsed: Float64Array;
-  nodeHasGroup: Uint8Array;
   /** supplier × 8 + class, per edge */
   sbIdx: Int32Array;
-  slow: Uint8Array;
   agRate: Map<number, number>;
   /** orders placed on each edge at t−1 (slow slots only) */
   edgeOrder: Float64Array;
@@ -139,6 +192,32 @@ interface State {
   exporterLoc: number[];
   tau: number;
   invRebuild: number;
+
+  // ── event-driven stepping (see "Skipping nodes at a fixed point" above) ──────────────────
+  /**
+   * per node, this step: bit 1 = run in full (phase A and its slots' phase B); bit 2 = a supplier
+   * of one of its inputs changed its fill ratios or rationing, so its slots run phase B (after
+   * redoing its production, which phase A skipped); 0 = at a fixed point: skipped
+   */
+  run: Uint8Array;
+  /** per node: run in full next step (its state changed this step, or its orders did) */
+  wake: Uint8Array;
+  /** nodes with a slow slot (agreements, restriction rules, origin tracking): run every step */
+  always: Int32Array;
+  /** per material: suppliers now rationing (rationed[m] = rationCount[m] > 0) */
+  rationCount: Int32Array;
+  /** per material: a supplier's fill ratios or rationing changed this step (its buyers run B) */
+  matDirty: Uint8Array;
+  /** per material: the nodes that buy it (CSR) */
+  matBuyerStart: Int32Array;
+  matBuyer: Int32Array;
+  /** nodes visited so far (phase A, or a late production before phase B) */
+  nodeVisits: number;
+  /** per node: the reporting groups it belongs to (CSR) */
+  groupStart: Int32Array;
+  groupList: Int32Array;
+  /** per group: a member ran this step (its sums are recomputed) */
+  groupDirty: Uint8Array;
 }
 
 function createState(net: SimNetwork, cs: CompiledScenario, track: boolean): State {
@@ -150,39 +229,49 @@ function createState(net: SimNetwork, cs: CompiledScenario, track: boolean): Sta
   const slotNode = net.slotNode;
   const slotEdgeStart = net.slotEdgeStart;
   const capBase = new Float64Array(n);
-  const capNow = new Float64Array(n);
   const demBase = new Float64Array(n);
-  const demNow = new Float64Array(n);
-  const plan = new Float64Array(n);
+  const nf = new Float64Array(n * NF);
+  const ni = new Int32Array(n * NI);
   const sb = new Float64Array(n * 8);
   for (let i = 0; i < n; i++) {
     const k = kind[i]!;
+    const b = i * NF;
     if (k === NODE_DEMAND || k === NODE_UNALLOCATED_SINK) {
       demBase[i] = net.nodeRate[i]! * sd;
-      demNow[i] = demBase[i]!;
-      plan[i] = demBase[i]!;
+      nf[b + NF_DEM] = demBase[i]!;
+      nf[b + NF_PLAN] = demBase[i]!;
     } else {
       capBase[i] = net.nodeCapacity[i]! * sd;
-      capNow[i] = capBase[i]!;
-      plan[i] = net.nodeRate[i]! * sd;
+      nf[b + NF_CAP] = capBase[i]!;
+      nf[b + NF_PLAN] = net.nodeRate[i]! * sd;
     }
+    ni[i * NI + NI_S0] = net.nodeSlotStart[i]!;
+    ni[i * NI + NI_S1] = net.nodeSlotStart[i + 1]!;
+    ni[i * NI + NI_MAT] = net.nodeMaterial[i]!;
+    ni[i * NI + NI_KIND] = k;
     for (let c = 4; c < 8; c++) sb[i * 8 + c] = 1;
   }
-  const ratio = new Float64Array(S);
-  const safety = new Float64Array(S);
-  const stock = new Float64Array(S);
-  const needPrev = new Float64Array(S);
+  const sf = new Float64Array(S * SF);
+  const si = new Int32Array(S * SI);
   for (let s = 0; s < S; s++) {
-    ratio[s] = net.slotRatio[s]! * net.slotWeight[s]!;
-    const base = ratio[s]! * plan[slotNode[s]!]!;
+    const f = s * SF;
+    const r = net.slotRatio[s]! * net.slotWeight[s]!;
+    sf[f + SF_RATIO] = r;
+    sf[f + SF_INV] = r > 0 ? 1 / r : Number.POSITIVE_INFINITY;
+    const base = r * nf[slotNode[s]! * NF + NF_PLAN]!;
     const cover = cs.slotCoverDays[s]! / sd;
     // stock at the end of a step: the target cover, at least the next step's use
-    stock[s] = (cover > 1 ? cover : 1) * base;
-    safety[s] = stock[s]! - base;
-    needPrev[s] = base;
+    sf[f + SF_STOCK] = (cover > 1 ? cover : 1) * base;
+    sf[f + SF_SAFETY] = sf[f + SF_STOCK]! - base;
+    sf[f + SF_NEED] = base;
+    const g = s * SI;
+    si[g + SI_E0] = slotEdgeStart[s]!;
+    si[g + SI_E1] = slotEdgeStart[s + 1]!;
+    si[g + SI_MAT] = net.slotMaterial[s]!;
+    si[g + SI_POOL] = net.slotPool[s]!;
+    si[g + SI_GROUP] = net.slotGroup[s]!;
+    if (net.slotGroup[s]! >= 0) ni[slotNode[s]! * NI + NI_KIND]! |= NI_HAS_GROUP;
   }
-  const nodeHasGroup = new Uint8Array(n);
-  for (let s = 0; s < S; s++) if (net.slotGroup[s]! >= 0) nodeHasGroup[slotNode[s]!] = 1;
   const sbIdx = new Int32Array(E);
   for (let e = 0; e < E; e++) sbIdx[e] = net.edgeSupplier[e]! * 8 + net.edgeClass[e]!;
 
@@ -229,7 +318,38 @@ function createState(net: SimNetwork, cs: CompiledScenario, track: boolean): Sta
     originTracked[originRow[cs.originNode[q]!]! * R + cs.originRestriction[q]!] = 1;
   for (let s = 0; s < S; s++) if (kind[slotNode[s]!] === NODE_POOL) slow[s] = 1;
   let anySlow = false;
-  for (let s = 0; s < S && !anySlow; s++) if (slow[s]) anySlow = true;
+  for (let s = 0; s < S; s++) {
+    si[s * SI + SI_SLOW] = slow[s]!;
+    if (slow[s]) anySlow = true;
+  }
+  // nodes with a slow slot run every step, except spot pools (they run while they are not idle)
+  const alwaysList: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (kind[i] === NODE_POOL) continue;
+    for (let s = net.nodeSlotStart[i]!; s < net.nodeSlotStart[i + 1]!; s++)
+      if (slow[s]) {
+        alwaysList.push(i);
+        break;
+      }
+  }
+  // the buyers of each material (a node once per slot of the material)
+  const M = net.materialIds.length;
+  const matBuyerStart = new Int32Array(M + 1);
+  for (let s = 0; s < S; s++) matBuyerStart[net.slotMaterial[s]! + 1]!++;
+  for (let m = 0; m < M; m++) matBuyerStart[m + 1]! += matBuyerStart[m] ?? 0;
+  const matBuyer = new Int32Array(S);
+  const fillAt = matBuyerStart.slice(0, M);
+  for (let s = 0; s < S; s++) matBuyer[fillAt[net.slotMaterial[s]!]!++] = slotNode[s]!;
+  // the reporting groups of each node
+  const G = cs.groups.length;
+  const groupStart = new Int32Array(n + 1);
+  for (const g of cs.groups) for (const i of g.nodes) groupStart[i + 1]!++;
+  for (let i = 0; i < n; i++) groupStart[i + 1]! += groupStart[i] ?? 0;
+  const groupList = new Int32Array(groupStart[n]!);
+  const groupAt = groupStart.slice(0, n);
+  cs.groups.forEach((g, k) => {
+    for (const i of g.nodes) groupList[groupAt[i]!++] = k;
+  });
 
   const st: State = {
     net,
@@ -239,31 +359,18 @@ function createState(net: SimNetwork, cs: CompiledScenario, track: boolean): Sta
     E,
     T: cs.steps,
     sd,
+    nf,
+    ni,
+    sf,
+    si,
     capBase,
-    capNow,
     demBase,
-    demNow,
-    plan,
-    fin: new Float64Array(n),
-    produced: new Float64Array(track ? n : 0),
-    spare: new Float64Array(n),
-    consumed: new Float64Array(n),
     track,
     sb,
-    ratio,
-    invRatio: ratio.map((r) => (r > 0 ? 1 / r : Number.POSITIVE_INFINITY)),
-    shareSum: new Float64Array(S),
-    rationed: new Uint8Array(net.materialIds.length),
+    rationed: new Uint8Array(M),
     edgeVisits: 0,
-    safety,
-    stock,
-    needPrev,
-    poolPrev: new Float64Array(S),
-    shortSteps: new Int32Array(S),
     inputUsed: new Float64Array(track ? S : 0),
-    nodeHasGroup,
     sbIdx,
-    slow,
     agRate,
     edgeOrder: new Float64Array(anySlow ? E : 0),
     requested: new Float64Array(anySlow ? S : 0),
@@ -279,11 +386,22 @@ function createState(net: SimNetwork, cs: CompiledScenario, track: boolean): Sta
     exporterLoc: cs.restrictions.map((r) => net.locations.indexOf(r.exporter)),
     tau: cs.diversionSteps,
     invRebuild: 1 / cs.rebuildSteps,
+    run: new Uint8Array(n).fill(1),
+    wake: new Uint8Array(n),
+    always: Int32Array.from(alwaysList),
+    rationCount: new Int32Array(M),
+    matDirty: new Uint8Array(M),
+    matBuyerStart,
+    matBuyer,
+    nodeVisits: 0,
+    groupStart,
+    groupList,
+    groupDirty: new Uint8Array(G).fill(1),
   };
   // the base state's orders, as if placed at step −1; suppliers keep the standing totals
   const edgeShare = net.edgeShare;
   for (let s = 0; s < S; s++) {
-    const need = needPrev[s]!;
+    const need = sf[s * SF + SF_NEED]!;
     const e0 = slotEdgeStart[s]!;
     const e1 = slotEdgeStart[s + 1]!;
     if (!slow[s]) {
@@ -292,7 +410,7 @@ function createState(net: SimNetwork, cs: CompiledScenario, track: boolean): Sta
         sb[sbIdx[e]!]! += need * edgeShare[e]!;
         sum += edgeShare[e]!;
       }
-      st.shareSum[s] = sum;
+      sf[s * SF + SF_SHARES] = sum;
       continue;
     }
     st.requested[s] = need;
@@ -308,185 +426,296 @@ function createState(net: SimNetwork, cs: CompiledScenario, track: boolean): Sta
   return st;
 }
 
+/** Capacity, demand, restrictions and releases of step t; a node whose inputs change runs. */
 function applyEvents(st: State, t: number): void {
   const cs = st.cs;
   const T = st.T;
+  const run = st.run;
+  const nf = st.nf;
   for (let k = 0; k < cs.capacityNodes.length; k++) {
     const i = cs.capacityNodes[k]!;
-    st.capNow[i] = st.capBase[i]! * cs.capacityFactor[k * T + t]! + cs.capacityExtra[k * T + t]! * st.sd;
+    const c = st.capBase[i]! * cs.capacityFactor[k * T + t]! + cs.capacityExtra[k * T + t]! * st.sd;
+    if (c !== nf[i * NF + NF_CAP]) {
+      nf[i * NF + NF_CAP] = c;
+      run[i] = 1;
+    }
   }
   for (let k = 0; k < cs.demandNodes.length; k++) {
     const i = cs.demandNodes[k]!;
-    st.demNow[i] = st.demBase[i]! * cs.demandFactor[k * T + t]!;
+    const d = st.demBase[i]! * cs.demandFactor[k * T + t]!;
+    if (d !== nf[i * NF + NF_DEM]) {
+      nf[i * NF + NF_DEM] = d;
+      run[i] = 1;
+    }
   }
   for (let r = 0; r < st.R; r++) {
     const x = cs.restrictions[r]!;
     st.active[r] = t >= x.startStep && t < x.endStep ? x.share : 0;
   }
   for (let q = 0; q < cs.releaseSlot.length; q++) {
-    if (cs.releaseStep[q] === t) st.stock[cs.releaseSlot[q]!]! += cs.releaseQuantity[q] ?? 0;
+    if (cs.releaseStep[q] === t) {
+      const s = cs.releaseSlot[q]!;
+      st.sf[s * SF + SF_STOCK]! += cs.releaseQuantity[q] ?? 0;
+      // this step's input differs from the last one's and from the next one's
+      const j = st.net.slotNode[s]!;
+      run[j] = 1;
+      st.wake[j] = 1;
+    }
   }
 }
 
-/** Phase A: production, rationing by class, plans; final demand consumes from stock. */
-function phaseNodes(st: State): void {
-  const n = st.n;
-  const kind = st.net.nodeKind;
-  const nodeSlotStart = st.net.nodeSlotStart;
-  const slotGroup = st.net.slotGroup;
-  const capNow = st.capNow;
-  const demNow = st.demNow;
-  const plan = st.plan;
-  const fin = st.fin;
-  const produced = st.produced;
-  const track = st.track;
-  const spare = st.spare;
-  const consumed = st.consumed;
-  const sb = st.sb;
-  const ratio = st.ratio;
-  const stock = st.stock;
-  const inputUsed = st.inputUsed;
-  const nodeHasGroup = st.nodeHasGroup;
-  const invRatio = st.invRatio;
-  const rationed = st.rationed;
-  const material = st.net.nodeMaterial;
-  rationed.fill(0);
-  for (let i = 0; i < n; i++) {
-    const k = kind[i]!;
-    const s0 = nodeSlotStart[i]!;
-    if (k === NODE_DEMAND || k === NODE_UNALLOCATED_SINK) {
-      const d = demNow[i]!;
-      const x = stock[s0]!;
-      const c = d < x ? d : x;
-      stock[s0] = x - c;
-      consumed[i] = c;
-      plan[i] = d;
-      continue;
-    }
-    const b = i << 3;
-    // an idle spot pool: nothing planned, held or ordered
-    if (k === NODE_POOL && plan[i] === 0 && fin[i] === 0 && stock[s0] === 0) {
-      if (sb[b] === 0 && sb[b + 1] === 0 && sb[b + 2] === 0 && sb[b + 3] === 0) {
-        spare[i] = 0;
-        continue;
-      }
-    }
-    const cap = capNow[i]!;
-    const pl = plan[i]!;
-    let u = pl < cap ? pl : cap;
-    const s1 = nodeSlotStart[i + 1]!;
-    if (s1 > s0) {
-      if (nodeHasGroup[i]) u = limitWithGroups(st, s0, s1, u);
-      else {
-        for (let s = s0; s < s1; s++) {
-          if (slotGroup[s] !== SLOT_ESSENTIAL) continue;
-          // stock × (1 / ratio); 1/0 = ∞ never limits
-          const lim = stock[s]! * invRatio[s]!;
-          if (lim < u) u = lim;
-        }
-        for (let s = s0; s < s1; s++) {
-          const take = ratio[s]! * u;
-          const x = stock[s]!;
-          const used = take < x ? take : x;
-          stock[s] = x - used;
-          if (track) inputUsed[s] = used;
-        }
-      }
-    }
-    if (track) produced[i] = u;
-    let rem = fin[i]! + u;
-    // standing order totals by class (kept across steps; rounding may leave a total a hair below 0)
-    const o0 = sb[b]! > 0 ? sb[b]! : 0;
-    const o1 = sb[b + 1]! > 0 ? sb[b + 1]! : 0;
-    const o2 = sb[b + 2]! > 0 ? sb[b + 2]! : 0;
-    const o3 = sb[b + 3]! > 0 ? sb[b + 3]! : 0;
-    const orders = o0 + o1 + o2 + o3;
-    if (orders <= rem * (1 + ORDER_EPS)) {
-      // every order filled (the common case; an excess below 1e-12 is rounding): no division
-      sb[b + 4] = 1;
-      sb[b + 5] = 1;
-      sb[b + 6] = 1;
-      sb[b + 7] = 1;
-      rem = orders < rem ? rem - orders : 0;
+/** A supplier of material m changed its fill ratios or rationing: every buyer of m runs phase B. */
+function materialChanged(st: State, m: number): void {
+  if (st.matDirty[m]) return;
+  st.matDirty[m] = 1;
+  const run = st.run;
+  const buyer = st.matBuyer;
+  for (let q = st.matBuyerStart[m]!; q < st.matBuyerStart[m + 1]!; q++) run[buyer[q]!]! |= 2;
+}
+
+/**
+ * Production u = min(plan, capacity, inputs on hand / recipe ratio) and the inputs it draws, for a
+ * producer, trader or busy pool; records each slot's stock before the draw. Returns u.
+ */
+function produce(st: State, i: number, s0: number, s1: number, hasGroup: boolean): number {
+  const nf = st.nf;
+  const sf = st.sf;
+  const si = st.si;
+  const cap = nf[i * NF + NF_CAP]!;
+  const pl = nf[i * NF + NF_PLAN]!;
+  let u = pl < cap ? pl : cap;
+  if (s1 > s0) {
+    if (hasGroup) {
+      for (let s = s0; s < s1; s++) sf[s * SF + SF_STOCK0] = sf[s * SF + SF_STOCK]!;
+      u = limitWithGroups(st, s0, s1, u);
     } else {
-      if (k !== NODE_POOL) rationed[material[i]!] = 1;
-      let take = o0 < rem ? o0 : rem;
-      sb[b + 4] = o0 > 0 ? take / o0 : 1;
-      rem -= take;
-      take = o1 < rem ? o1 : rem;
-      sb[b + 5] = o1 > 0 ? take / o1 : 1;
-      rem -= take;
-      take = o2 < rem ? o2 : rem;
-      sb[b + 6] = o2 > 0 ? take / o2 : 1;
-      rem -= take;
-      take = o3 < rem ? o3 : rem;
-      sb[b + 7] = o3 > 0 ? take / o3 : 1;
-      rem -= take;
+      for (let s = s0; s < s1; s++) {
+        if (si[s * SI + SI_GROUP] !== SLOT_ESSENTIAL) continue;
+        // stock × (1 / ratio); 1/0 = ∞ never limits
+        const lim = sf[s * SF + SF_STOCK]! * sf[s * SF + SF_INV]!;
+        if (lim < u) u = lim;
+      }
+      for (let s = s0; s < s1; s++) {
+        const f = s * SF;
+        const take = sf[f + SF_RATIO]! * u;
+        const x = sf[f + SF_STOCK]!;
+        sf[f + SF_STOCK0] = x;
+        const used = take < x ? take : x;
+        sf[f + SF_STOCK] = x - used;
+        if (st.track) st.inputUsed[s] = used;
+      }
     }
-    fin[i] = rem;
-    let p = orders - rem;
-    if (p < 0) p = 0;
-    if (p > cap) p = cap;
-    plan[i] = p;
-    spare[i] = cap - u + rem;
+  }
+  if (st.track) nf[i * NF + NF_PROD] = u;
+  return u;
+}
+
+/**
+ * The production part of phase A for a node that phase A skipped (its state and inputs are those
+ * of the last step, so plans, fills and spare output would come out unchanged) but whose slots run
+ * phase B this step: the inputs it draws (a demand node: what it consumes).
+ */
+function produceLate(st: State, i: number): void {
+  const ni = st.ni;
+  const nf = st.nf;
+  const sf = st.sf;
+  const k = ni[i * NI + NI_KIND]! & 15;
+  const s0 = ni[i * NI + NI_S0]!;
+  const s1 = ni[i * NI + NI_S1]!;
+  if (k === NODE_DEMAND || k === NODE_UNALLOCATED_SINK) {
+    const d = nf[i * NF + NF_DEM]!;
+    const x = sf[s0 * SF + SF_STOCK]!;
+    sf[s0 * SF + SF_STOCK0] = x;
+    sf[s0 * SF + SF_STOCK] = x - (d < x ? d : x);
+    return;
+  }
+  // an idle spot pool makes nothing (and with nothing planned, nothing is drawn anyway)
+  if (
+    k === NODE_POOL &&
+    nf[i * NF + NF_PLAN] === 0 &&
+    nf[i * NF + NF_FIN] === 0 &&
+    sf[s0 * SF + SF_STOCK] === 0
+  )
+    return;
+  produce(st, i, s0, s1, (ni[i * NI + NI_KIND]! & NI_HAS_GROUP) !== 0);
+}
+
+/**
+ * Phase A for the nodes that run in full: production, rationing by class, plans; final demand
+ * consumes from stock. A node whose plan, unsold goods, spare output, fill ratios or rationing
+ * change wakes for the next step; a change of fill ratios or rationing makes every buyer of the
+ * material run phase B this step.
+ */
+function nodeA(st: State, i: number): void {
+  const nf = st.nf;
+  const ni = st.ni;
+  const sf = st.sf;
+  const sb = st.sb;
+  const wake = st.wake;
+  st.nodeVisits++;
+  const a = i * NF;
+  const kf = ni[i * NI + NI_KIND]!;
+  const k = kf & 15;
+  const s0 = ni[i * NI + NI_S0]!;
+  if (k === NODE_DEMAND || k === NODE_UNALLOCATED_SINK) {
+    const d = nf[a + NF_DEM]!;
+    const f = s0 * SF;
+    const x = sf[f + SF_STOCK]!;
+    const c = d < x ? d : x;
+    sf[f + SF_STOCK0] = x;
+    sf[f + SF_STOCK] = x - c;
+    if (c !== nf[a + NF_CONS] || d !== nf[a + NF_PLAN]) {
+      nf[a + NF_CONS] = c;
+      nf[a + NF_PLAN] = d;
+      wake[i] = 1;
+    }
+    return;
+  }
+  const b = i << 3;
+  if (k === NODE_POOL) {
+    // an idle spot pool: nothing planned, held or ordered
+    if (nf[a + NF_PLAN] === 0 && nf[a + NF_FIN] === 0 && sf[s0 * SF + SF_STOCK] === 0) {
+      if (sb[b] === 0 && sb[b + 1] === 0 && sb[b + 2] === 0 && sb[b + 3] === 0) {
+        if (nf[a + NF_SPARE] !== 0) {
+          nf[a + NF_SPARE] = 0;
+          wake[i] = 1;
+        }
+        return;
+      }
+    }
+    // a busy pool buys by its suppliers' spare output (not tracked): it runs until idle
+    wake[i] = 1;
+  }
+  const cap = nf[a + NF_CAP]!;
+  const u = produce(st, i, s0, ni[i * NI + NI_S1]!, (kf & NI_HAS_GROUP) !== 0);
+  let rem = nf[a + NF_FIN]! + u;
+  // standing order totals by class (kept across steps; rounding may leave a total a hair below 0)
+  const o0 = sb[b]! > 0 ? sb[b]! : 0;
+  const o1 = sb[b + 1]! > 0 ? sb[b + 1]! : 0;
+  const o2 = sb[b + 2]! > 0 ? sb[b + 2]! : 0;
+  const o3 = sb[b + 3]! > 0 ? sb[b + 3]! : 0;
+  const orders = o0 + o1 + o2 + o3;
+  let f0 = 1;
+  let f1 = 1;
+  let f2 = 1;
+  let f3 = 1;
+  let rat = 0;
+  if (orders <= rem * (1 + ORDER_EPS)) {
+    // every order filled (the common case; an excess below 1e-12 is rounding): no division
+    rem = orders < rem ? rem - orders : 0;
+  } else {
+    if (k !== NODE_POOL) rat = 1;
+    let take = o0 < rem ? o0 : rem;
+    if (o0 > 0) f0 = take / o0;
+    rem -= take;
+    take = o1 < rem ? o1 : rem;
+    if (o1 > 0) f1 = take / o1;
+    rem -= take;
+    take = o2 < rem ? o2 : rem;
+    if (o2 > 0) f2 = take / o2;
+    rem -= take;
+    take = o3 < rem ? o3 : rem;
+    if (o3 > 0) f3 = take / o3;
+    rem -= take;
+  }
+  if (
+    f0 !== sb[b + 4] ||
+    f1 !== sb[b + 5] ||
+    f2 !== sb[b + 6] ||
+    f3 !== sb[b + 7] ||
+    rat !== nf[a + NF_RATION]
+  ) {
+    sb[b + 4] = f0;
+    sb[b + 5] = f1;
+    sb[b + 6] = f2;
+    sb[b + 7] = f3;
+    const m = ni[i * NI + NI_MAT]!;
+    if (rat !== nf[a + NF_RATION]) {
+      nf[a + NF_RATION] = rat;
+      st.rationCount[m]! += rat ? 1 : -1;
+      st.rationed[m] = st.rationCount[m]! > 0 ? 1 : 0;
+    }
+    materialChanged(st, m);
+    wake[i] = 1;
+  }
+  let p = orders - rem;
+  if (p < 0) p = 0;
+  if (p > cap) p = cap;
+  const sp = cap - u + rem;
+  if (rem !== nf[a + NF_FIN] || p !== nf[a + NF_PLAN] || sp !== nf[a + NF_SPARE]) {
+    nf[a + NF_FIN] = rem;
+    nf[a + NF_PLAN] = p;
+    nf[a + NF_SPARE] = sp;
+    wake[i] = 1;
   }
 }
 
-/** Phase B: deliveries of the t−1 orders, new orders, diversion to the spot pool. */
-function phaseSlots(st: State): void {
+/**
+ * Phase B for the slots of the nodes that run (in slot order, as the standing order totals are
+ * sums): deliveries of the t−1 orders, new orders, diversion to the spot pool. A slot whose order
+ * changes wakes its suppliers (their orders changed) and its node; a slot whose stock, short count
+ * or pool order changes wakes its node.
+ */
+function nodeB(st: State, j: number): void {
   let visited = 0;
-  const S = st.S;
-  const kind = st.net.nodeKind;
-  const slotNode = st.net.slotNode;
-  const slotMaterial = st.net.slotMaterial;
-  const slotEdgeStart = st.net.slotEdgeStart;
-  const slotPool = st.net.slotPool;
+  const nf = st.nf;
+  const ni = st.ni;
+  const sf = st.sf;
+  const si = st.si;
   const edgeShare = st.net.edgeShare;
   const sbIdx = st.sbIdx;
   const sb = st.sb;
-  const slow = st.slow;
-  const plan = st.plan;
-  const ratio = st.ratio;
-  const safety = st.safety;
-  const stock = st.stock;
-  const needPrev = st.needPrev;
-  const poolPrev = st.poolPrev;
-  const shortSteps = st.shortSteps;
   const placed = st.placed;
-  const shareSum = st.shareSum;
   const rationed = st.rationed;
   const tau = st.tau;
   const invRebuild = st.invRebuild;
-  let e1 = slotEdgeStart[0]!;
-  for (let s = 0; s < S; s++) {
-    const j = slotNode[s]!;
-    const e0 = e1;
-    e1 = slotEdgeStart[s + 1]!;
-    if (slow[s]) {
+  const run = st.run;
+  const wake = st.wake;
+  const groupStart = st.groupStart;
+  if ((run[j]! & 1) === 0) {
+    produceLate(st, j);
+    st.nodeVisits++;
+  }
+  for (let q = groupStart[j]!; q < groupStart[j + 1]!; q++) st.groupDirty[st.groupList[q]!] = 1;
+  const plan = nf[j * NF + NF_PLAN]!;
+  const sEnd = ni[j * NI + NI_S1]!;
+  let w = 0;
+  for (let s = ni[j * NI + NI_S0]!; s < sEnd; s++) {
+    const f = s * SF;
+    const g = s * SI;
+    const e0 = si[g + SI_E0]!;
+    const e1 = si[g + SI_E1]!;
+    if (si[g + SI_SLOW]) {
       // an idle spot pool (nothing on order, nothing to buy) costs one test
-      if (!(kind[j] === NODE_POOL && placed[s] === 0 && plan[j] === 0 && stock[s] === 0)) {
+      const idle =
+        (ni[j * NI + NI_KIND]! & 15) === NODE_POOL && placed[s] === 0 && plan === 0 && sf[f + SF_STOCK] === 0;
+      if (!idle) {
         slowSlot(st, s);
         visited += e1 - e0;
+        w = 1;
       }
       continue;
     }
-    const np = needPrev[s]!;
-    const sh0 = shortSteps[s]!;
+    const np = sf[f + SF_NEED]!;
+    const sh0 = si[g + SI_SHORT]!;
     // a pool order is outstanding only while the slot diverts
-    const po = sh0 >= tau && sh0 > 0 ? poolPrev[s]! : 0;
-    const st0 = stock[s]!;
+    const po = sh0 >= tau && sh0 > 0 ? sf[f + SF_POOL_ORDER]! : 0;
+    const st0 = sf[f + SF_STOCK]!;
     // order up to target on the inventory position (stock on hand + on order)
-    const use = ratio[s]! * plan[j]!;
-    let need = use + (safety[s]! + use - st0 - np - po) * invRebuild;
+    const use = sf[f + SF_RATIO]! * plan;
+    let need = use + (sf[f + SF_SAFETY]! + use - st0 - np - po) * invRebuild;
     if (need < 0) need = 0;
     // a change below 1e-12 of the order is rounding: keep the standing order
     const delta = need - np;
     const changed = delta > ORDER_EPS * np || delta < -ORDER_EPS * np;
     if (!changed) need = np;
-    else needPrev[s] = need;
+    else {
+      sf[f + SF_NEED] = need;
+      w = 1;
+    }
     // deliveries of the t−1 orders: share × fill per edge, unless no supplier of the material rationed
     let got: number;
-    if (rationed[slotMaterial[s]!]) {
+    if (rationed[si[g + SI_MAT]!]) {
       let acc = 0;
       if (changed) {
         for (let e = e0; e < e1; e++) {
@@ -494,70 +723,126 @@ function phaseSlots(st: State): void {
           const sh = edgeShare[e]!;
           acc += sh * sb[k + 4]!;
           sb[k]! += sh * delta;
+          wake[k >> 3] = 1;
         }
       } else for (let e = e0; e < e1; e++) acc += edgeShare[e]! * sb[sbIdx[e]! + 4]!;
       got = acc * np;
       visited += e1 - e0;
     } else {
-      got = shareSum[s]! * np;
+      got = sf[f + SF_SHARES]! * np;
       if (changed) {
         // standing orders are kept at the suppliers: only the change is sent
-        for (let e = e0; e < e1; e++) sb[sbIdx[e]!]! += edgeShare[e]! * delta;
+        for (let e = e0; e < e1; e++) {
+          const k = sbIdx[e]!;
+          sb[k]! += edgeShare[e]! * delta;
+          wake[k >> 3] = 1;
+        }
         visited += e1 - e0;
       }
     }
     const unf = np - got;
-    const pool = slotPool[s]!;
     let newPo = 0;
     if (unf > SHORT_TOLERANCE * np) {
       const short = sh0 + 1;
-      shortSteps[s] = short;
-      if (pool >= 0 && short >= tau && unf > 0) newPo = unf;
-    } else if (sh0 !== 0) shortSteps[s] = 0;
-    stock[s] = st0 + (po > 0 ? got + po * sb[pool * 8 + 4 + CLASS_EXPORT]! : got);
+      si[g + SI_SHORT] = short;
+      w = 1;
+      if (short >= tau && unf > 0 && si[g + SI_POOL]! >= 0) newPo = unf;
+    } else if (sh0 !== 0) {
+      si[g + SI_SHORT] = 0;
+      w = 1;
+    }
+    const x = po > 0 ? st0 + (got + po * sb[si[g + SI_POOL]! * 8 + 4 + CLASS_EXPORT]!) : st0 + got;
+    sf[f + SF_STOCK] = x;
+    if (x !== sf[f + SF_STOCK0]) w = 1;
     if (newPo !== po) {
+      const pool = si[g + SI_POOL]!;
       sb[pool * 8 + CLASS_EXPORT]! += newPo - po;
-      poolPrev[s] = newPo;
+      sf[f + SF_POOL_ORDER] = newPo;
+      wake[pool] = 1;
+      w = 1;
     }
   }
+  if (w) wake[j] = 1;
   st.edgeVisits += visited;
+}
+
+/** One step with phase A for every node that runs, then phase B (any node order). */
+function stepTwoPass(st: State): void {
+  const n = st.n;
+  const run = st.run;
+  for (let i = 0; i < n; i++) if (run[i]! & 1) nodeA(st, i);
+  for (let j = 0; j < n; j++) if (run[j]) nodeB(st, j);
+}
+
+/**
+ * One step with each node's phase B right after its phase A, while its records are in cache.
+ * The same results as stepTwoPass when every node of a material is numbered before (or is) each
+ * of its buyers (`fusable`): a node's phase A then still sees the orders of t−1 (its buyers come
+ * later), and its buyers' phase B sees the fills and rationing of t.
+ */
+function stepFused(st: State): void {
+  const n = st.n;
+  const run = st.run;
+  for (let i = 0; i < n; i++) {
+    if (run[i] === 0) continue;
+    if (run[i]! & 1) nodeA(st, i);
+    nodeB(st, i);
+  }
+}
+
+/**
+ * Whether every node that supplies a slot's material (producers, traders, its spot pool, the
+ * unallocated source) is numbered at or before the slot's node.
+ */
+export function fusable(net: SimNetwork): boolean {
+  const last = new Int32Array(net.materialIds.length).fill(-1);
+  for (let i = 0; i < net.nodeCount; i++) {
+    const k = net.nodeKind[i]!;
+    if (k !== NODE_DEMAND && k !== NODE_UNALLOCATED_SINK) last[net.nodeMaterial[i]!] = i;
+  }
+  for (let s = 0; s < net.slotCount; s++) {
+    const j = net.slotNode[s]!;
+    if (last[net.slotMaterial[s]!]! > j || net.slotPool[s]! > j) return false;
+    for (let e = net.slotEdgeStart[s]!; e < net.slotEdgeStart[s + 1]!; e++)
+      if (net.edgeSupplier[e]! > j) return false;
+  }
+  return true;
 }
 
 function limitWithGroups(st: State, s0: number, s1: number, u0: number): number {
   const slotGroup = st.net.slotGroup;
   const slotRatio = st.net.slotRatio;
-  const stock = st.stock;
-  const ratio = st.ratio;
+  const sf = st.sf;
   let u = u0;
   for (let s = s0; s < s1; s++) {
     const g = slotGroup[s]!;
     if (g === SLOT_ESSENTIAL) {
-      const r = ratio[s]!;
-      if (r > 0 && stock[s]! / r < u) u = stock[s]! / r;
+      const r = sf[s * SF + SF_RATIO]!;
+      if (r > 0 && sf[s * SF + SF_STOCK]! / r < u) u = sf[s * SF + SF_STOCK]! / r;
     } else if (g >= 0 && firstOfGroup(slotGroup, s0, s, g)) {
       let eq = 0;
       for (let q = s; q < s1; q++)
-        if (slotGroup[q] === g && slotRatio[q]! > 0) eq += stock[q]! / slotRatio[q]!;
+        if (slotGroup[q] === g && slotRatio[q]! > 0) eq += sf[q * SF + SF_STOCK]! / slotRatio[q]!;
       if (eq < u) u = eq;
     }
   }
   for (let s = s0; s < s1; s++) {
     const g = slotGroup[s]!;
     if (g === SLOT_ESSENTIAL || g === SLOT_OPTIONAL) {
-      const take = ratio[s]! * u;
-      const x = stock[s]!;
+      const take = sf[s * SF + SF_RATIO]! * u;
+      const x = sf[s * SF + SF_STOCK]!;
       if (st.track) st.inputUsed[s] = take < x ? take : x;
-      stock[s] = take < x ? x - take : 0;
+      sf[s * SF + SF_STOCK] = take < x ? x - take : 0;
     } else if (firstOfGroup(slotGroup, s0, s, g)) {
       let eq = 0;
       for (let q = s; q < s1; q++)
-        if (slotGroup[q] === g && slotRatio[q]! > 0) eq += stock[q]! / slotRatio[q]!;
+        if (slotGroup[q] === g && slotRatio[q]! > 0) eq += sf[q * SF + SF_STOCK]! / slotRatio[q]!;
       // draw each member in proportion to the output it can make
       const f = eq > 0 ? u / eq : 0;
       for (let q = s; q < s1; q++) {
         if (slotGroup[q] !== g) continue;
-        const take = stock[q]! * (f < 1 ? f : 1);
-        stock[q] = stock[q]! - take;
+        const take = sf[q * SF + SF_STOCK]! * (f < 1 ? f : 1);
+        sf[q * SF + SF_STOCK] = sf[q * SF + SF_STOCK]! - take;
         if (st.track) st.inputUsed[q] = take;
       }
     }
@@ -598,16 +883,17 @@ function slowSlot(st: State, s: number): void {
   const net = st.net;
   const sb = st.sb;
   const sbIdx = st.sbIdx;
+  const wake = st.wake;
   const R = st.R;
   const j = net.slotNode[s]!;
   const e0 = net.slotEdgeStart[s]!;
   const e1 = net.slotEdgeStart[s + 1]!;
   const row = st.originRow.length ? st.originRow[j]! : -1;
-  const sh0 = st.shortSteps[s]!;
-  const po = sh0 >= st.tau && sh0 > 0 ? st.poolPrev[s]! : 0;
-  const st0 = st.stock[s]!;
-  const use = st.ratio[s]! * st.plan[j]!;
-  let need = use + (st.safety[s]! + use - st0 - st.placed[s]! - po) * st.invRebuild;
+  const sh0 = st.si[s * SI + SI_SHORT]!;
+  const po = sh0 >= st.tau && sh0 > 0 ? st.sf[s * SF + SF_POOL_ORDER]! : 0;
+  const st0 = st.sf[s * SF + SF_STOCK]!;
+  const use = st.sf[s * SF + SF_RATIO]! * st.nf[j * NF + NF_PLAN]!;
+  let need = use + (st.sf[s * SF + SF_SAFETY]! + use - st0 - st.placed[s]! - po) * st.invRebuild;
   if (need < 0) need = 0;
   let got = 0;
   for (let e = e0; e < e1; e++) {
@@ -639,18 +925,19 @@ function slowSlot(st: State, s: number): void {
       st.tmpOrigin[r] = 0;
     }
   }
-  st.stock[s] = st0 + total;
+  st.sf[s * SF + SF_STOCK] = st0 + total;
   const short = unf > SHORT_TOLERANCE * req ? sh0 + 1 : 0;
-  st.shortSteps[s] = short;
-  st.needPrev[s] = need;
+  st.si[s * SI + SI_SHORT] = short;
+  st.sf[s * SF + SF_NEED] = need;
   st.requested[s] = need;
   let sum = 0;
   if (net.nodeKind[j] === NODE_POOL) {
     // spot market: buys in proportion to each supplier's spare output it may legally buy
     let w = 0;
-    for (let e = e0; e < e1; e++) w += st.spare[net.edgeSupplier[e]!]! * allowOf(st, e);
+    for (let e = e0; e < e1; e++) w += st.nf[net.edgeSupplier[e]! * NF + NF_SPARE]! * allowOf(st, e);
     for (let e = e0; e < e1; e++) {
-      const o = w > 0 ? (need * st.spare[net.edgeSupplier[e]!]! * allowOf(st, e)) / w : 0;
+      const o = w > 0 ? (need * st.nf[net.edgeSupplier[e]! * NF + NF_SPARE]! * allowOf(st, e)) / w : 0;
+      if (o !== st.edgeOrder[e]) wake[net.edgeSupplier[e]!] = 1;
       sb[sbIdx[e]!]! += o - st.edgeOrder[e]!;
       st.edgeOrder[e] = o;
       sum += o;
@@ -667,6 +954,7 @@ function slowSlot(st: State, s: number): void {
       rest -= o;
       agShare += net.edgeShare[e]!;
       const x = o * allowOf(st, e);
+      if (x !== st.edgeOrder[e]) wake[net.edgeSupplier[e]!] = 1;
       sb[sbIdx[e]!]! += x - st.edgeOrder[e]!;
       st.edgeOrder[e] = x;
       sum += x;
@@ -674,6 +962,7 @@ function slowSlot(st: State, s: number): void {
     const scale = agShare > 0 && agShare < 1 ? 1 / (1 - agShare) : 1;
     for (; e < e1; e++) {
       const x = rest * net.edgeShare[e]! * scale * allowOf(st, e);
+      if (x !== st.edgeOrder[e]) wake[net.edgeSupplier[e]!] = 1;
       sb[sbIdx[e]!]! += x - st.edgeOrder[e]!;
       st.edgeOrder[e] = x;
       sum += x;
@@ -687,11 +976,13 @@ function slowSlot(st: State, s: number): void {
       const prow = st.originRow.length ? st.originRow[pool]! : -1;
       for (const r of pr) if (prow >= 0) allow *= 1 - st.active[r]! * st.originFrac[prow * R + r]!;
     }
-    st.poolPrev[s] = unf * allow;
+    st.sf[s * SF + SF_POOL_ORDER] = unf * allow;
     sb[pool * 8 + CLASS_EXPORT]! += unf * allow - po;
+    if (unf * allow !== po) wake[pool] = 1;
   } else if (po !== 0) {
     sb[pool * 8 + CLASS_EXPORT]! -= po;
-    st.poolPrev[s] = 0;
+    st.sf[s * SF + SF_POOL_ORDER] = 0;
+    wake[pool] = 1;
   }
 }
 
@@ -709,21 +1000,38 @@ interface Reporter {
   first: Int32Array;
   last: Int32Array;
   curves: MarketCurves[] | undefined;
+  /** per group: demand and consumption summed at the last step a member ran */
+  d: Float64Array;
+  c: Float64Array;
 }
 
 function report(st: State, rep: Reporter, t: number): void {
   const groups = st.cs.groups;
   const nodeSlotStart = st.net.nodeSlotStart;
+  const dirty = st.groupDirty;
   for (let g = 0; g < groups.length; g++) {
-    const nodes = groups[g]!.nodes;
-    let d = 0;
-    let c = 0;
-    let inv = 0;
-    for (let q = 0; q < nodes.length; q++) {
-      const i = nodes[q]!;
-      d += st.demNow[i]!;
-      c += st.consumed[i]!;
-      inv += st.stock[nodeSlotStart[i]!]!;
+    let d: number;
+    let c: number;
+    let inv: number;
+    if (dirty[g]) {
+      dirty[g] = 0;
+      const nodes = groups[g]!.nodes;
+      d = 0;
+      c = 0;
+      inv = 0;
+      for (let q = 0; q < nodes.length; q++) {
+        const i = nodes[q]!;
+        d += st.nf[i * NF + NF_DEM]!;
+        c += st.nf[i * NF + NF_CONS]!;
+        inv += st.sf[nodeSlotStart[i]! * SF + SF_STOCK]!;
+      }
+      rep.d[g] = d;
+      rep.c[g] = c;
+    } else {
+      // no member ran this step: its sums are those of the last step, bit for bit
+      d = rep.d[g]!;
+      c = rep.c[g]!;
+      inv = rep.inv[g]!;
     }
     // arrivals: what the stock gained beyond consumption, less stockpile releases into it
     let a = inv - rep.inv[g]! + c;
@@ -763,8 +1071,8 @@ interface Auditor {
 function stockedByMaterial(st: State, au: Auditor, out: Float64Array): void {
   const net = st.net;
   out.fill(0);
-  for (let s = 0; s < st.S; s++) out[net.slotMaterial[s]!]! += st.stock[s] ?? 0;
-  for (let i = 0; i < st.n; i++) out[net.nodeMaterial[i]!]! += st.fin[i] ?? 0;
+  for (let s = 0; s < st.S; s++) out[net.slotMaterial[s]!]! += st.sf[s * SF + SF_STOCK] ?? 0;
+  for (let i = 0; i < st.n; i++) out[net.nodeMaterial[i]!]! += st.nf[i * NF + NF_FIN] ?? 0;
   for (let m = 0; m < out.length; m++) out[m]! += au.pendingRelease[m] ?? 0;
 }
 
@@ -797,12 +1105,12 @@ function recordBalance(st: State, au: Auditor, t: number): void {
   for (let i = 0; i < st.n; i++) {
     const m = net.nodeMaterial[i]!;
     const k = net.nodeKind[i]!;
-    if (k === NODE_PRODUCER) rows[base + m * 5]! += st.produced[i] ?? 0;
-    else if (k === NODE_UNALLOCATED_SOURCE) rows[base + m * 5 + 4]! -= st.produced[i] ?? 0;
-    else if (k === NODE_UNALLOCATED_SINK) rows[base + m * 5 + 4]! += st.consumed[i] ?? 0;
+    if (k === NODE_PRODUCER) rows[base + m * 5]! += st.nf[i * NF + NF_PROD] ?? 0;
+    else if (k === NODE_UNALLOCATED_SOURCE) rows[base + m * 5 + 4]! -= st.nf[i * NF + NF_PROD] ?? 0;
+    else if (k === NODE_UNALLOCATED_SINK) rows[base + m * 5 + 4]! += st.nf[i * NF + NF_CONS] ?? 0;
     else if (k === NODE_DEMAND) {
-      if (au.reported[i]) rows[base + m * 5 + 1]! += st.consumed[i] ?? 0;
-      else rows[base + m * 5 + 3]! += st.consumed[i] ?? 0;
+      if (au.reported[i]) rows[base + m * 5 + 1]! += st.nf[i * NF + NF_CONS] ?? 0;
+      else rows[base + m * 5 + 3]! += st.nf[i * NF + NF_CONS] ?? 0;
     }
   }
   // inputs used up by producers (traders' and pools' draws only move goods between their stocks)
@@ -813,8 +1121,8 @@ function recordBalance(st: State, au: Auditor, t: number): void {
   const now = new Float64Array(M);
   stockedByMaterial(st, au, now);
   let mn = Number.POSITIVE_INFINITY;
-  for (let s = 0; s < st.S; s++) if (st.stock[s]! < mn) mn = st.stock[s]!;
-  for (let i = 0; i < st.n; i++) if (st.fin[i]! < mn) mn = st.fin[i]!;
+  for (let s = 0; s < st.S; s++) if (st.sf[s * SF + SF_STOCK]! < mn) mn = st.sf[s * SF + SF_STOCK]!;
+  for (let i = 0; i < st.n; i++) if (st.nf[i * NF + NF_FIN]! < mn) mn = st.nf[i * NF + NF_FIN]!;
   au.minStock[t] = mn;
   for (let m = 0; m < M; m++) {
     rows[base + m * 5 + 2] = now[m]! - au.prev[m]!;
@@ -831,7 +1139,7 @@ export function runSimulation(net: SimNetwork, cs: CompiledScenario, opts: RunOp
   const releaseIndex: number[] = [];
   const inv0 = new Float64Array(G);
   cs.groups.forEach((g, k) => {
-    for (const i of g.nodes) inv0[k]! += st.stock[net.nodeSlotStart[i]!] ?? 0;
+    for (const i of g.nodes) inv0[k]! += st.sf[net.nodeSlotStart[i]! * SF + SF_STOCK] ?? 0;
     for (let q = 0; q < cs.releaseSlot.length; q++) {
       if (g.nodes.includes(net.slotNode[cs.releaseSlot[q]!]!)) {
         releaseGroup.push(k);
@@ -860,14 +1168,25 @@ export function runSimulation(net: SimNetwork, cs: CompiledScenario, opts: RunOp
           inventory: new Float64Array(T),
         }))
       : undefined,
+    d: new Float64Array(G),
+    c: new Float64Array(G),
   };
   const au = opts.audit ? createAuditor(st) : null;
+  const fused = opts.order !== 'two-pass' && fusable(net);
   for (let t = 0; t < T; t++) {
+    // run: woken last step (all nodes at t = 0), always-on nodes, and nodes whose events change
+    const always = st.always;
+    for (let q = 0; q < always.length; q++) st.run[always[q]!] = 1;
     applyEvents(st, t);
-    phaseNodes(st);
-    phaseSlots(st);
+    if (fused) stepFused(st);
+    else stepTwoPass(st);
     report(st, rep, t);
     if (au) recordBalance(st, au, t);
+    const done = st.run;
+    done.fill(0);
+    st.run = st.wake;
+    st.wake = done;
+    st.matDirty.fill(0);
   }
   const summaries: MarketSummary[] = cs.groups.map((g, k) => {
     const first = rep.first[k]!;
@@ -891,7 +1210,7 @@ export function runSimulation(net: SimNetwork, cs: CompiledScenario, opts: RunOp
     stepDays: sd,
     summaries,
     ...(rep.curves ? { curves: rep.curves } : {}),
-    updates: T * st.n + st.edgeVisits,
+    updates: st.nodeVisits + st.edgeVisits,
     sources: [...net.sources],
     assumptions: [...net.assumptions, ...cs.assumptions],
     warnings: [...cs.warnings],
