@@ -4,6 +4,7 @@ import { registerImport } from './commands/import.js';
 import { registerInit } from './commands/init.js';
 import { registerLists } from './commands/lists.js';
 import { registerMontecarlo } from './commands/montecarlo.js';
+import { registerOptimize } from './commands/optimize.js';
 import { registerRisk } from './commands/risk.js';
 import { registerShow } from './commands/show.js';
 import { registerSimulate } from './commands/simulate.js';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerTts(program);
   registerSimulate(program);
   registerMontecarlo(program);
+  registerOptimize(program);
   return program;
 }
 

@@ -22,8 +22,8 @@ export class LpBuilder {
 
   private static grow<T extends Float64Array | Int32Array>(a: T, need: number): T {
     if (need <= a.length) return a;
-    const n = Math.max(a.length * 2, 2 ** Math.ceil(Math.log2(need)));
-    const b = new (a.constructor as { new (n: number): T })(n);
+    const size = Math.max(a.length * 2, 2 ** Math.ceil(Math.log2(need)));
+    const b = new (a.constructor as { new (length: number): T })(size);
     b.set(a);
     return b;
   }

@@ -323,8 +323,10 @@ describe('intervention portfolio MILP', () => {
           expect(hi!.status).toBe('optimal');
           const loss = (s: typeof lo) =>
             Array.from(s!.scenarioLoss).reduce((a, x, k) => a + x * inst.probability[k]!, 0);
-          // tie-break: at most ε · (b2 − b1) ≤ 1e-7 of the baseline; solver tolerance 1e-6
-          expect(loss(hi)).toBeLessThanOrEqual(loss(lo) + 1e-6 * (1 + loss(lo)));
+          // the tie-break may trade at most ε · (b2 − b1) of shortfall for spending; solver tolerance 1e-6
+          expect(loss(hi)).toBeLessThanOrEqual(
+            loss(lo) + model.epsilon * (inst.budget - b1) + 1e-6 * (1 + loss(lo)),
+          );
         },
       ),
       { numRuns: 40 },

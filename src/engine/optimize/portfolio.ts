@@ -192,7 +192,9 @@ export function buildPortfolioModel(inst: PortfolioInstance): PortfolioModel {
   }
   const J = stockpiles.length;
   const stockOfProduct: number[][] = Array.from({ length: P }, () => []);
-  stockpiles.forEach((i, j) => stockOfProduct[inst.product[i]!]!.push(j));
+  stockpiles.forEach((i, j) => {
+    stockOfProduct[inst.product[i]!]!.push(j);
+  });
   // second stage, scenario by scenario: u (P·T), then per stockpile draws d (T) and levels L (T)
   const cvar = inst.cvar && inst.cvar.weight > 0 ? inst.cvar : null;
   const perScenarioCols = P * T + 2 * J * T;
@@ -318,6 +320,8 @@ export interface PortfolioSolve {
   expectedShortfall: Float64Array;
   /** weighted loss per scenario ℓ_s (model estimate) */
   scenarioLoss: Float64Array;
+  /** shortfall of product p in scenario s summed over periods, [s·P + p] (model estimate) */
+  productScenarioShortfall: Float64Array;
   diagnosis?: Diagnosis;
 }
 
@@ -406,6 +410,7 @@ function extract(
   const bought = new Uint8Array(hasSolution ? N : 0);
   const expectedShortfall = new Float64Array(P);
   const scenarioLoss = new Float64Array(S);
+  const productScenarioShortfall = new Float64Array(S * P);
   let spent = 0;
   let x: Float64Array | null = null;
   if (hasSolution) {
@@ -423,6 +428,7 @@ function extract(
         for (let t = 0; t < T; t++) {
           const u = Math.max(0, x[pm.uIndex[(s * P + p) * T + t]!]!);
           expectedShortfall[p]! += inst.probability[s]! * u;
+          productScenarioShortfall[s * P + p]! += u;
           scenarioLoss[s]! += inst.weight[p]! * u;
         }
   }
@@ -441,6 +447,7 @@ function extract(
     spent,
     expectedShortfall,
     scenarioLoss,
+    productScenarioShortfall,
     ...(diagnosis ? { diagnosis } : {}),
   };
 }
