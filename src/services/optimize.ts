@@ -590,7 +590,6 @@ export async function optimizePlan(
 
   // baseline shortfall per (scenario, product, period)
   const gap = new Float64Array(S * P * T);
-  const baseReports: (SimulationReport | null)[] = [];
   for (const [s, d] of draws.entries()) {
     const needSim = simulated.some(Boolean);
     const rep = needSim ? await run(scenarioOf(d.shocks, baseLevers, d.name)) : null;
@@ -598,7 +597,6 @@ export async function optimizePlan(
       sims++;
       progress('simulate', sims, totalSims);
     }
-    baseReports.push(rep);
     for (const [k, p] of products.entries()) {
       const o = (s * P + k) * T;
       if (simulated[k]) {
@@ -799,7 +797,7 @@ export async function optimizePlan(
     }
 
   // re-simulation with the chosen interventions as levers
-  const levers = leversFor(plan, products, main, baseLevers, baseRun, warnings);
+  const levers = leversFor(plan, products, main, baseLevers, baseRun, simulated, warnings);
   const baseLossModel = baselineLoss(inst);
   const perProductBefore = products.map((_, k) => perScenario(gap, S, P, T, k));
   const afterSim: (number[] | null)[] = products.map(() => null);
@@ -953,6 +951,7 @@ function leversFor(
   sv: PortfolioSolve,
   base: NonNullable<Scenario['levers']>,
   baseRun: SimulationReport,
+  simulated: boolean[],
   warnings: string[],
 ): NonNullable<Scenario['levers']> {
   const levers = structuredClone(base);
@@ -965,7 +964,9 @@ function leversFor(
   const defaultCover = base.default_days_of_cover ?? 30;
   for (const [i, c] of plan.candidates.entries()) {
     if (!sv.bought[i] || !(sv.size_[i]! > 0)) continue;
-    const material = products[products.findIndex((p) => p.given.material === c.product)]!.material;
+    const k = products.findIndex((p) => p.given.material === c.product);
+    if (!simulated[k]) continue; // not simulated: nothing to re-simulate (the model estimate stands)
+    const material = products[k]!.material;
     if (c.kind === 'capacity' || c.kind === 'recycling') {
       const x = sv.size_[i]!;
       const f = fastFor.get(i);

@@ -88,8 +88,17 @@ export interface PortfolioModel {
   budgetRow: number;
   /** column of u_spt: uCol + (s·P + p)·T + t is NOT contiguous per scenario; use uIndex */
   uIndex: Int32Array;
-  /** tie-break cost per USD */
+  /** tie-break cost per USD (in objective units) */
   epsilon: number;
+  /**
+   * Scaling (HiGHS's tolerances are absolute, ~10⁻⁷: unscaled, a candidate's reduced cost per kg can
+   * fall below them). Quantities of product p are in units of productScale[p] (its largest
+   * shortfall in any cell), the objective in units of the baseline objective, the budget row in
+   * units of the budget: model value = true value / scale.
+   */
+  productScale: Float64Array;
+  objectiveScale: number;
+  budgetScale: number;
   rowLabel(row: number): string;
   colLabel(col: number): string;
 }
@@ -141,20 +150,30 @@ export function buildPortfolioModel(inst: PortfolioInstance): PortfolioModel {
   const b = new LpBuilder();
   const base = baselineObjective(inst);
   const epsilon = inst.budget > 0 && base > 0 ? (TIE_BREAK * base) / inst.budget : 0;
-  // first stage: x_i (sizes) then y_i (binaries)
+  const objectiveScale = base > 0 ? base : 1;
+  const budgetScale = inst.budget > 0 ? inst.budget : 1;
+  const productScale = new Float64Array(P).fill(0);
+  for (let s = 0; s < S; s++)
+    for (let p = 0; p < P; p++)
+      for (let t = 0; t < T; t++)
+        productScale[p] = Math.max(productScale[p]!, inst.gap[(s * P + p) * T + t]!);
+  for (let p = 0; p < P; p++) if (!(productScale[p]! > 0)) productScale[p] = 1;
+  const sigma = (i: number) => productScale[inst.product[i]!]!;
+  const eps = epsilon / objectiveScale;
+  // first stage: x_i (sizes, in units of their product's scale) then y_i (binaries)
   const x0 = b.addCols(N, 0, 0, 0);
   const y0 = b.addCols(N, 0, 0, 1, true);
   for (let i = 0; i < N; i++) {
     const maxSize = inst.kind[i] === KIND_FASTTRACK ? inst.maxSize[inst.target[i]!]! : inst.maxSize[i]!;
-    b.setBounds(x0 + i, 0, maxSize);
-    b.setCost(x0 + i, epsilon * inst.unitCost[i]!);
-    b.setCost(y0 + i, epsilon * inst.fixedCost[i]!);
+    b.setBounds(x0 + i, 0, maxSize / sigma(i));
+    b.setCost(x0 + i, eps * inst.unitCost[i]! * sigma(i));
+    b.setCost(y0 + i, eps * inst.fixedCost[i]!);
     if (inst.required[i]) b.setBounds(y0 + i, 1, 1);
   }
-  const budgetRow = b.row(Number.NEGATIVE_INFINITY, inst.budget);
+  const budgetRow = b.row(Number.NEGATIVE_INFINITY, inst.budget / budgetScale);
   for (let i = 0; i < N; i++) {
-    b.entry(x0 + i, inst.unitCost[i]!);
-    b.entry(y0 + i, inst.fixedCost[i]!);
+    b.entry(x0 + i, (inst.unitCost[i]! * sigma(i)) / budgetScale);
+    b.entry(y0 + i, inst.fixedCost[i]! / budgetScale);
   }
   const linkStart = b.numRows;
   const linkKind: number[] = [];
@@ -164,13 +183,13 @@ export function buildPortfolioModel(inst: PortfolioInstance): PortfolioModel {
     const maxSize = ft ? inst.maxSize[inst.target[i]!]! : inst.maxSize[i]!;
     b.row(Number.NEGATIVE_INFINITY, 0);
     b.entry(x0 + i, 1);
-    b.entry(y0 + i, -maxSize);
+    b.entry(y0 + i, -maxSize / sigma(i));
     linkKind.push(0);
     linkCand.push(i);
     if (!ft && inst.minSize[i]! > 0) {
       b.row(0, Number.POSITIVE_INFINITY);
       b.entry(x0 + i, 1);
-      b.entry(y0 + i, -inst.minSize[i]!);
+      b.entry(y0 + i, -inst.minSize[i]! / sigma(i));
       linkKind.push(1);
       linkCand.push(i);
     }
@@ -206,7 +225,7 @@ export function buildPortfolioModel(inst: PortfolioInstance): PortfolioModel {
       for (let t = 0; t < T; t++) {
         const col = c0 + p * T + t;
         uIndex[(s * P + p) * T + t] = col;
-        b.setCost(col, inst.probability[s]! * inst.weight[p]!);
+        b.setCost(col, (inst.probability[s]! * inst.weight[p]! * productScale[p]!) / objectiveScale);
       }
     for (let j = 0; j < J; j++) {
       const i = stockpiles[j]!;
@@ -215,6 +234,7 @@ export function buildPortfolioModel(inst: PortfolioInstance): PortfolioModel {
     }
   }
   const scenEnd = b.numCols;
+  // η and ξ in units of the baseline objective
   const eta = cvar ? b.addCols(1, cvar.weight, 0, Number.POSITIVE_INFINITY) : -1;
   const xi0 = cvar ? b.addCols(S, 0, 0, Number.POSITIVE_INFINITY) : -1;
   if (cvar)
@@ -224,7 +244,7 @@ export function buildPortfolioModel(inst: PortfolioInstance): PortfolioModel {
     const c0 = scen0 + s * perScenarioCols;
     for (let p = 0; p < P; p++)
       for (let t = 0; t < T; t++) {
-        b.row(inst.gap[(s * P + p) * T + t]!, Number.POSITIVE_INFINITY);
+        b.row(inst.gap[(s * P + p) * T + t]! / productScale[p]!, Number.POSITIVE_INFINITY);
         b.entry(c0 + p * T + t, 1);
         for (const i of byProduct[p]!) b.entry(x0 + i, deliveryCoefficient(inst, s, i, t));
         for (const j of stockOfProduct[p]!) b.entry(c0 + P * T + j * 2 * T + t, 1);
@@ -248,7 +268,8 @@ export function buildPortfolioModel(inst: PortfolioInstance): PortfolioModel {
       b.entry(xi0 + s, 1);
       b.entry(eta, 1);
       const c0 = scen0 + s * perScenarioCols;
-      for (let p = 0; p < P; p++) for (let t = 0; t < T; t++) b.entry(c0 + p * T + t, -inst.weight[p]!);
+      for (let p = 0; p < P; p++)
+        for (let t = 0; t < T; t++) b.entry(c0 + p * T + t, (-inst.weight[p]! * productScale[p]!) / objectiveScale);
     }
   const lp = b.build('minimize');
   const rowsPerScenario = P * T + J * T;
@@ -288,6 +309,9 @@ export function buildPortfolioModel(inst: PortfolioInstance): PortfolioModel {
     budgetRow,
     uIndex,
     epsilon,
+    productScale,
+    objectiveScale,
+    budgetScale,
     rowLabel,
     colLabel,
   };
@@ -417,16 +441,17 @@ function extract(
     x = model.primal();
     for (let i = 0; i < N; i++) {
       const yi = x[N + i]! > 0.5 ? 1 : 0;
-      const xi = yi ? Math.max(0, x[i]!) : 0;
+      const xi = yi ? Math.max(0, x[i]! * pm.productScale[inst.product[i]!]!) : 0;
       size_[i] = xi < 1e-9 * Math.max(1, inst.maxSize[i]!) ? 0 : xi;
-      // a binary at 1 with nothing bought and nothing paid is not a purchase
-      bought[i] = yi && (size_[i]! > 0 || inst.fixedCost[i]! > 0 || inst.required[i]) ? 1 : 0;
+      // a binary at 1 with size 0 delivers nothing: not a purchase (dropping it keeps the portfolio
+      // feasible and its shortfall unchanged; within a MIP gap the solver may leave such waste)
+      bought[i] = yi && (size_[i]! > 0 || inst.required[i]) ? 1 : 0;
       spent += bought[i]! * inst.fixedCost[i]! + inst.unitCost[i]! * size_[i]!;
     }
     for (let s = 0; s < S; s++)
       for (let p = 0; p < P; p++)
         for (let t = 0; t < T; t++) {
-          const u = Math.max(0, x[pm.uIndex[(s * P + p) * T + t]!]!);
+          const u = Math.max(0, x[pm.uIndex[(s * P + p) * T + t]!]! * pm.productScale[p]!);
           expectedShortfall[p]! += inst.probability[s]! * u;
           productScenarioShortfall[s * P + p]! += u;
           scenarioLoss[s]! += inst.weight[p]! * u;
@@ -437,8 +462,8 @@ function extract(
     budget,
     status,
     hasSolution,
-    objective: hasSolution ? model.objectiveValue() : null,
-    dualBound: progress.dualBound,
+    objective: hasSolution ? model.objectiveValue() * pm.objectiveScale : null,
+    dualBound: progress.dualBound === null ? null : progress.dualBound * pm.objectiveScale,
     gap: status === 'optimal' ? (progress.gap ?? 0) : progress.gap,
     seconds,
     size: pm.size,
@@ -473,7 +498,7 @@ export function solvePortfolio(
     let previous: Float64Array | null = null;
     for (const [k, budget] of budgets.entries()) {
       if (opts.signal?.aborted) throw new Error('optimisation cancelled');
-      model.changeRowBounds(pm.budgetRow, Number.NEGATIVE_INFINITY, budget);
+      model.changeRowBounds(pm.budgetRow, Number.NEGATIVE_INFINITY, budget / pm.budgetScale);
       if (previous) model.setSolution(previous);
       const t0 = performance.now();
       const status = model.run();
