@@ -514,7 +514,12 @@ export async function optimizePlan(
         throw new ValidationError([{ file: path, message: `not valid JSON: ${(e as Error).message}` }]);
       }
       const sc = validateScenario(json, path);
-      const shocks = structuredClone(sc.shocks);
+      const late = sc.shocks.filter((x) => x.start_day >= plan.horizon_days).length;
+      if (late)
+        warnings.push(
+          `${f}: ${late} shock(s) start after the plan's horizon (${plan.horizon_days} days) and are left out`,
+        );
+      const shocks = structuredClone(sc.shocks.filter((x) => x.start_day < plan.horizon_days));
       shocks.forEach((s, i) => {
         s.materials = [
           ...new Set(s.materials.flatMap((m, j) => names.material(m, `${path}: shocks/${i}/materials/${j}`))),
@@ -865,7 +870,7 @@ export async function optimizePlan(
   if (illus.length)
     assumptions.push(`ILLUSTRATIVE candidate figures (costs, sizes, lead times): ${illus.join(', ')}`);
   assumptions.push(
-    `objective: criticality-weighted expected shortfall, each product's shortfall divided by its annual demand in the market (a share of a year's demand) × its weight${inst.cvar ? ` + ${inst.cvar.weight} × CVaR at α = ${inst.cvar.alpha}` : ''}; a tie-break of 10⁻⁵ of the baseline per budget spent prefers the cheaper of equally good portfolios`,
+    `objective: criticality-weighted expected shortfall, each product's shortfall divided by its annual demand in the market (a share of a year's demand) × its weight${inst.cvar ? ` + ${inst.cvar.weight} × CVaR at α = ${inst.cvar.alpha}` : ''}; a tie-break of 10⁻⁴ of the baseline per budget spent prefers the cheaper of equally good portfolios`,
     `second stage: per scenario, product and ${T} periods of ~${Math.round(H / T)} days, the shortfall the simulator found without interventions is reduced by what the chosen interventions deliver (capacity and recycling from their lead time, at full rate; offtakes during their term unless the scenario cuts their supplier off; stockpiles drawn down with a stock balance); the model assumes their whole output reaches the product's market`,
     'after: re-simulated by the flow simulator with the interventions as scenario levers — capacity and recycling as ramp-ups of their country (from the lead time, fast-tracked part earlier), stockpiles as extra days of cover of the holder’s stock, offtakes as agreements (for the whole horizon, whatever their term) — beside the model’s own estimate; products the simulator cannot simulate show the model estimate only',
     `MIP solved by HiGHS to a relative gap of ${mipGap} (time limit ${timeLimit} s per solve); the budget curve re-solves the same model with only the budget changed, warm-started from the previous portfolio; its losses are model estimates`,

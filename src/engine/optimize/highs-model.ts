@@ -91,6 +91,8 @@ export interface HighsModelOptions {
   presolve?: 'off' | 'choose' | 'on';
   /** HiGHS `mip_rel_gap`: stop a MIP when (primal − dual bound) / |primal| ≤ this (HiGHS default 1e-4) */
   mipRelGap?: number;
+  /** HiGHS `dual_feasibility_tolerance` (default 1e-7): lower it when small reduced costs matter */
+  dualFeasibilityTolerance?: number;
 }
 
 /** How far a MIP solve got: its incumbent, dual bound and relative gap (HiGHS info values). */
@@ -171,6 +173,9 @@ export class HighsModel {
         time_limit: opts.timeLimitSeconds,
         presolve: opts.presolve ?? 'choose',
         ...(opts.mipRelGap !== undefined ? { mip_rel_gap: opts.mipRelGap } : {}),
+        ...(opts.dualFeasibilityTolerance !== undefined
+          ? { dual_feasibility_tolerance: opts.dualFeasibilityTolerance }
+          : {}),
       });
       m.pass(lp);
     } catch (e) {

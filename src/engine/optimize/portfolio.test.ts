@@ -237,8 +237,8 @@ describe('intervention portfolio MILP', () => {
       { timeLimitSeconds: 10, mipRelGap: 0 },
     ).solves[0]!;
     expect(Array.from(r.scenarioLoss)).toEqual([expect.closeTo(80, 6), expect.closeTo(0, 6)]);
-    // objective = E + λ·CVaR = 40 + 80 (+ tie-break ≤ 1e-5 of the baseline 60)
-    expect(r.objective!).toBeCloseTo(120, 2);
+    // objective = E + λ·CVaR = 40 + 80 (+ tie-break ≤ 1e-4 of the baseline 60)
+    expect(r.objective!).toBeCloseTo(120, 1);
   });
 
   it('reports an infeasible model as a result naming the budget row', () => {

@@ -19,7 +19,7 @@ import { LpBuilder } from './lp-builder.js';
  *   L ≥ 0; no draw before the stock is filled (lead time).
  * Objective: Σ_s π_s Σ_p w_p Σ_t u_spt  (+ λ · CVaR_α of the per-scenario loss
  *   ℓ_s = Σ_p w_p Σ_t u_spt, as Rockafellar & Uryasev 2000: η + Σ_s π_s ξ_s / (1 − α),
- *   ξ_s ≥ ℓ_s − η, ξ ≥ 0) + a tie-break of ε per USD spent (ε · budget ≤ 10⁻⁵ of the
+ *   ξ_s ≥ ℓ_s − η, ξ ≥ 0) + a tie-break of ε per USD spent (ε · budget ≤ 10⁻⁴ of the
  *   baseline objective) so that, of equally good portfolios, the cheapest is reported.
  *
  * "More budget never raises expected shortfall" holds only at optimality (gap 0), up to the
@@ -35,7 +35,7 @@ export const KIND_NAMES = ['capacity', 'stockpile', 'offtake', 'recycling', 'fas
 
 export const DAYS_PER_YEAR = 365;
 /** the tie-break's share of the baseline objective when the whole budget is spent */
-export const TIE_BREAK = 1e-5;
+export const TIE_BREAK = 1e-4;
 
 /** Everything the model needs, as plain typed arrays (structured-clone safe: a worker can solve it). */
 export interface PortfolioInstance {
@@ -492,6 +492,8 @@ export function solvePortfolio(
   const model = Model.create(highs, pm.lp, {
     timeLimitSeconds: opts.timeLimitSeconds,
     mipRelGap: opts.mipRelGap ?? 0.01,
+    // the tie-break's reduced costs are ~10⁻⁴ × a candidate's share of the budget
+    dualFeasibilityTolerance: 1e-9,
   });
   const solves: PortfolioSolve[] = [];
   try {
