@@ -11,7 +11,7 @@ import {
   solvePortfolio,
   weightedQuantile,
 } from './portfolio.js';
-import { syntheticPortfolio } from './synthetic-portfolio.js';
+import { randomPortfolio, syntheticPortfolio } from './synthetic-portfolio.js';
 
 let highs: HighsRuntime;
 beforeAll(async () => {
@@ -289,13 +289,14 @@ describe('intervention portfolio MILP', () => {
     else expect(r.size_.length).toBe(0);
   });
 
-  it('counts rows, columns, nonzeros and integers', () => {
-    // 2 candidates: x (2) + y (2) + per scenario u (1) + stock draws and levels (2) = 4 + 2·3 = 10 cols;
-    // rows: budget 1 + size_max 2 + per scenario balance 1 + stock balance 1 = 3 + 2·2 = 7;
-    // nonzeros: budget 3 (y0 unit cost 0 skipped… fixed 10 on y0, 1 on x0, 0.5 on x1) + links 4
-    //   + per scenario balance (u, x0, draw) 3 + stock (L, d, x1) 3 = 7 + 2·6 = 19
+  it('counts rows, columns, nonzeros and integers, leaving out cells without a shortfall', () => {
+    // 2 candidates: x (2) + y (2); scenario 0 (short 100): draw, stock level, u = 3; scenario 1
+    // (short 0): nothing. Columns 7.
+    // Rows: budget 1 + size_max 2 + scenario 0: stock balance 1 + shortfall balance 1 = 5.
+    // Nonzeros: budget 3 (x0 1, y0 10, x1 0.5; y1's fixed cost 0 is no entry) + links 2·2
+    //   + stock balance (L, d, x1) 3 + shortfall balance (u, x0, d) 3 = 13
     const m = buildPortfolioModel(simple(30));
-    expect(m.size).toEqual({ rows: 7, columns: 10, nonzeros: 19, integers: 2 });
+    expect(m.size).toEqual({ rows: 5, columns: 7, nonzeros: 13, integers: 2 });
   });
 
   it('takes the weighted nearest-rank quantile', () => {
@@ -335,5 +336,11 @@ describe('intervention portfolio MILP', () => {
 });
 
 function randomInstance(seed: number, N: number, S: number, P: number, T: number): PortfolioInstance {
-  return syntheticPortfolio({ seed, candidates: N, scenarios: S, products: P, periods: T });
+  return (seed % 2 ? randomPortfolio : syntheticPortfolio)({
+    seed,
+    candidates: N,
+    scenarios: S,
+    products: P,
+    periods: T,
+  });
 }

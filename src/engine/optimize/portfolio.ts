@@ -86,8 +86,10 @@ export interface PortfolioModel {
   lp: ReturnType<LpBuilder['build']>;
   size: ModelSize;
   budgetRow: number;
-  /** column of u_spt: uCol + (s·P + p)·T + t is NOT contiguous per scenario; use uIndex */
+  /** column of u_spt at uIndex[(s·P + p)·T + t]; −1 where u = g (no shortfall, or no candidate reaches the cell) */
   uIndex: Int32Array;
+  /** objective of the cells kept out of the model (u = g), true units */
+  offset: number;
   /** tie-break cost per USD (in objective units) */
   epsilon: number;
   /**
@@ -214,75 +216,113 @@ export function buildPortfolioModel(inst: PortfolioInstance): PortfolioModel {
   stockpiles.forEach((i, j) => {
     stockOfProduct[inst.product[i]!]!.push(j);
   });
-  // second stage, scenario by scenario: u (P·T), then per stockpile draws d (T) and levels L (T)
+  // second stage, scenario by scenario. Only cells with a shortfall get a row: where g = 0 the
+  // row is void (u = 0, and drawing stock there only wastes it). A cell no candidate can reach
+  // (no delivery, no stock) has u = g: a constant, kept out of the model (offset).
   const cvar = inst.cvar && inst.cvar.weight > 0 ? inst.cvar : null;
-  const perScenarioCols = P * T + 2 * J * T;
+  const uIndex = new Int32Array(S * P * T).fill(-1);
+  const colType: number[] = []; // second-stage columns from scen0: 0 shortfall, 1 draw, 2 stock level
+  const colS: number[] = [];
+  const colA: number[] = [];
+  const colT: number[] = [];
+  const rowType: number[] = []; // rows from balanceStart: 0 shortfall balance, 1 stock balance
+  const rowS: number[] = [];
+  const rowA: number[] = [];
+  const rowT: number[] = [];
   const scen0 = b.numCols;
-  const uIndex = new Int32Array(S * P * T);
+  const balanceStart = b.numRows;
+  let offset = 0;
+  const constantLoss = new Float64Array(S);
+  const uCols: number[][] = [];
+  const coef = new Float64Array(N);
   for (let s = 0; s < S; s++) {
-    const c0 = b.addCols(perScenarioCols, 0, 0, Number.POSITIVE_INFINITY);
-    for (let p = 0; p < P; p++)
-      for (let t = 0; t < T; t++) {
-        const col = c0 + p * T + t;
-        uIndex[(s * P + p) * T + t] = col;
-        b.setCost(col, (inst.probability[s]! * inst.weight[p]! * productScale[p]!) / objectiveScale);
-      }
+    const mine: number[] = [];
+    uCols.push(mine);
+    // draws: per stockpile, the cells (t) where it may be drawn: a shortfall and the stock filled
+    const drawCol = new Int32Array(J * T).fill(-1);
     for (let j = 0; j < J; j++) {
       const i = stockpiles[j]!;
-      for (let t = 0; t < T; t++)
-        if (inst.periodStart[t]! < inst.startDay[i]!) b.setBounds(c0 + P * T + j * 2 * T + t, 0, 0);
+      const p = inst.product[i]!;
+      let prevLevel = -1;
+      for (let t = 0; t < T; t++) {
+        if (!(inst.gap[(s * P + p) * T + t]! > 0) || inst.periodStart[t]! < inst.startDay[i]!) continue;
+        const d = b.addCols(2, 0, 0, Number.POSITIVE_INFINITY);
+        drawCol[j * T + t] = d;
+        colType.push(1, 2);
+        colS.push(s, s);
+        colA.push(i, i);
+        colT.push(t, t);
+        // L_t − L_prev + d_t = 0, with L_prev = x_j before the first draw
+        b.row(0, 0);
+        rowType.push(1);
+        rowS.push(s);
+        rowA.push(i);
+        rowT.push(t);
+        b.entry(d + 1, 1);
+        b.entry(d, 1);
+        b.entry(prevLevel < 0 ? x0 + i : prevLevel, -1);
+        prevLevel = d + 1;
+      }
     }
-  }
-  const scenEnd = b.numCols;
-  // η and ξ in units of the baseline objective
-  const eta = cvar ? b.addCols(1, cvar.weight, 0, Number.POSITIVE_INFINITY) : -1;
-  const xi0 = cvar ? b.addCols(S, 0, 0, Number.POSITIVE_INFINITY) : -1;
-  if (cvar)
-    for (let s = 0; s < S; s++) b.setCost(xi0 + s, (cvar.weight * inst.probability[s]!) / (1 - cvar.alpha));
-  const balanceStart = b.numRows;
-  for (let s = 0; s < S; s++) {
-    const c0 = scen0 + s * perScenarioCols;
     for (let p = 0; p < P; p++)
       for (let t = 0; t < T; t++) {
-        b.row(inst.gap[(s * P + p) * T + t]! / productScale[p]!, Number.POSITIVE_INFINITY);
-        b.entry(c0 + p * T + t, 1);
-        for (const i of byProduct[p]!) b.entry(x0 + i, deliveryCoefficient(inst, s, i, t));
-        for (const j of stockOfProduct[p]!) b.entry(c0 + P * T + j * 2 * T + t, 1);
+        const g = inst.gap[(s * P + p) * T + t]!;
+        if (!(g > 0)) continue;
+        let reach = false;
+        for (const i of byProduct[p]!) {
+          coef[i] = deliveryCoefficient(inst, s, i, t);
+          if (coef[i]! > 0) reach = true;
+        }
+        for (const j of stockOfProduct[p]!) if (drawCol[j * T + t]! >= 0) reach = true;
+        const w = inst.probability[s]! * inst.weight[p]!;
+        if (!reach) {
+          offset += w * g;
+          constantLoss[s]! += inst.weight[p]! * g;
+          continue;
+        }
+        const u = b.addCols(1, (w * productScale[p]!) / objectiveScale, 0, Number.POSITIVE_INFINITY);
+        colType.push(0);
+        colS.push(s);
+        colA.push(p);
+        colT.push(t);
+        uIndex[(s * P + p) * T + t] = u;
+        mine.push(u);
+        b.row(g / productScale[p]!, Number.POSITIVE_INFINITY);
+        rowType.push(0);
+        rowS.push(s);
+        rowA.push(p);
+        rowT.push(t);
+        b.entry(u, 1);
+        for (const i of byProduct[p]!) b.entry(x0 + i, coef[i]!);
+        for (const j of stockOfProduct[p]!) if (drawCol[j * T + t]! >= 0) b.entry(drawCol[j * T + t]!, 1);
       }
-    for (let j = 0; j < J; j++) {
-      const d0 = c0 + P * T + j * 2 * T;
-      const l0 = d0 + T;
-      for (let t = 0; t < T; t++) {
-        b.row(0, 0);
-        b.entry(l0 + t, 1);
-        b.entry(d0 + t, 1);
-        if (t === 0) b.entry(x0 + stockpiles[j]!, -1);
-        else b.entry(l0 + t - 1, -1);
+  }
+  const scenEnd = b.numCols;
+  const balanceEnd = b.numRows;
+  // CVaR: η and ξ in units of the baseline objective; ξ_s + η − ℓ_s ≥ 0 with ℓ_s's constant part on the right
+  const eta = cvar ? b.addCols(1, cvar.weight, 0, Number.POSITIVE_INFINITY) : -1;
+  const xi0 = cvar ? b.addCols(S, 0, 0, Number.POSITIVE_INFINITY) : -1;
+  if (cvar) {
+    for (let s = 0; s < S; s++) b.setCost(xi0 + s, (cvar.weight * inst.probability[s]!) / (1 - cvar.alpha));
+    for (let s = 0; s < S; s++) {
+      b.row(constantLoss[s]! / objectiveScale, Number.POSITIVE_INFINITY);
+      b.entry(xi0 + s, 1);
+      b.entry(eta, 1);
+      for (const u of uCols[s]!) {
+        const k = u - scen0;
+        const p = colA[k]!;
+        b.entry(u, (-inst.weight[p]! * productScale[p]!) / objectiveScale);
       }
     }
   }
-  const balanceEnd = b.numRows;
-  if (cvar)
-    for (let s = 0; s < S; s++) {
-      b.row(0, Number.POSITIVE_INFINITY);
-      b.entry(xi0 + s, 1);
-      b.entry(eta, 1);
-      const c0 = scen0 + s * perScenarioCols;
-      for (let p = 0; p < P; p++)
-        for (let t = 0; t < T; t++) b.entry(c0 + p * T + t, (-inst.weight[p]! * productScale[p]!) / objectiveScale);
-    }
   const lp = b.build('minimize');
-  const rowsPerScenario = P * T + J * T;
   const colLabel = (col: number): string => {
     if (col < x0 + N) return `size[${col - x0}]`;
     if (col < y0 + N) return `buy[${col - y0}]`;
-    if (col < scenEnd) {
-      const s = Math.floor((col - scen0) / perScenarioCols);
-      const r = (col - scen0) % perScenarioCols;
-      if (r < P * T) return `shortfall[s${s},p${Math.floor(r / T)},t${r % T}]`;
-      const j = Math.floor((r - P * T) / (2 * T));
-      const q = (r - P * T) % (2 * T);
-      return `${q < T ? 'draw' : 'stock'}[s${s},candidate ${stockpiles[j]},t${q % T}]`;
+    if (col >= scen0 && col < scenEnd) {
+      const k = col - scen0;
+      const where = `s${colS[k]},${colType[k] === 0 ? `p${colA[k]}` : `candidate ${colA[k]}`},t${colT[k]}`;
+      return `${['shortfall', 'draw', 'stock'][colType[k]!]}[${where}]`;
     }
     if (col === eta) return 'cvar_threshold';
     return `cvar_excess[s${col - xi0}]`;
@@ -295,11 +335,10 @@ export function buildPortfolioModel(inst: PortfolioInstance): PortfolioModel {
       return [`size_max[${i}]`, `size_min[${i}]`, `fast_track_needs_target[${i}]`][linkKind[k]!]!;
     }
     if (row >= balanceStart && row < balanceEnd) {
-      const s = Math.floor((row - balanceStart) / rowsPerScenario);
-      const r = (row - balanceStart) % rowsPerScenario;
-      if (r < P * T) return `shortfall_balance[s${s},p${Math.floor(r / T)},t${r % T}]`;
-      const j = Math.floor((r - P * T) / T);
-      return `stock_balance[s${s},candidate ${stockpiles[j]},t${(r - P * T) % T}]`;
+      const k = row - balanceStart;
+      return rowType[k] === 0
+        ? `shortfall_balance[s${rowS[k]},p${rowA[k]},t${rowT[k]}]`
+        : `stock_balance[s${rowS[k]},candidate ${rowA[k]},t${rowT[k]}]`;
     }
     return `cvar[s${row - balanceEnd}]`;
   };
@@ -308,6 +347,7 @@ export function buildPortfolioModel(inst: PortfolioInstance): PortfolioModel {
     size: { rows: lp.numRows, columns: lp.numCols, nonzeros: lp.matrix.values.length, integers: N },
     budgetRow,
     uIndex,
+    offset,
     epsilon,
     productScale,
     objectiveScale,
@@ -451,7 +491,8 @@ function extract(
     for (let s = 0; s < S; s++)
       for (let p = 0; p < P; p++)
         for (let t = 0; t < T; t++) {
-          const u = Math.max(0, x[pm.uIndex[(s * P + p) * T + t]!]! * pm.productScale[p]!);
+          const col = pm.uIndex[(s * P + p) * T + t]!;
+          const u = col < 0 ? inst.gap[(s * P + p) * T + t]! : Math.max(0, x[col]! * pm.productScale[p]!);
           expectedShortfall[p]! += inst.probability[s]! * u;
           productScenarioShortfall[s * P + p]! += u;
           scenarioLoss[s]! += inst.weight[p]! * u;
@@ -462,8 +503,8 @@ function extract(
     budget,
     status,
     hasSolution,
-    objective: hasSolution ? model.objectiveValue() * pm.objectiveScale : null,
-    dualBound: progress.dualBound === null ? null : progress.dualBound * pm.objectiveScale,
+    objective: hasSolution ? model.objectiveValue() * pm.objectiveScale + pm.offset : null,
+    dualBound: progress.dualBound === null ? null : progress.dualBound * pm.objectiveScale + pm.offset,
     gap: status === 'optimal' ? (progress.gap ?? 0) : progress.gap,
     seconds,
     size: pm.size,
