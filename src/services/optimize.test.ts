@@ -1,11 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyBundledDb } from '../../test/helpers/bundled-db.js';
 import { validationError } from '../../test/helpers/validation-error.js';
-import { initDatabase } from '../cli/commands/init.js';
 import { openStore } from '../store/open.js';
 import type { Store } from '../store/store.js';
 import { loadPlan, optimizePlan, validatePlan } from './optimize.js';
@@ -191,41 +189,5 @@ describe('optimizePlan on the bundled data', () => {
     expect(p1.afterModel.expected).toBeCloseTo(0, 6);
     expect(p1.afterResimulated!.expected).toBeLessThanOrEqual(p1.before.expected);
     expect(r1.levers.stocks?.[0]).toMatchObject({ holder: 'JPN', material: 'gallium.refined' });
-  });
-});
-
-// The same hand-solved plan on PostgreSQL (establishment and production queries in the other dialect)
-const pgUrl = process.env.TRUSTMAP_TEST_PG_URL;
-describe.runIf(Boolean(pgUrl))('optimizePlan on PostgreSQL', () => {
-  let pgStore: Store;
-  beforeAll(async () => {
-    const client = new pg.Client({ connectionString: pgUrl });
-    await client.connect();
-    try {
-      await client.query('drop schema if exists public cascade; create schema public;');
-    } finally {
-      await client.end();
-    }
-    await initDatabase(pgUrl!, { quiet: true });
-    pgStore = await openStore(pgUrl!);
-  }, 300_000);
-  afterAll(async () => {
-    await pgStore?.close();
-  });
-
-  it('finds the same portfolio and names the registered site', async () => {
-    const p = apiPlan();
-    p.solver = { mip_gap: 0, time_limit_seconds: 30 };
-    const r = await optimizePlan(pgStore, p, { file: apiPlanFile });
-    expect(r.chosen.map((c) => c.id).sort()).toEqual([
-      'granules-expansion',
-      'granules-fast-track',
-      'us-stockpile',
-    ]);
-    expect(r.products[0]!.afterModel.expected).toBeCloseTo(6_883.16, 0);
-    expect(r.chosen.find((c) => c.id === 'granules-expansion')!.existingRegisteredSite).toMatchObject({
-      fei: '3001319869',
-      apiManufacture: true,
-    });
   });
 });
