@@ -1,16 +1,23 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { registerCostgap } from './commands/costgap.js';
+import { registerForecast } from './commands/forecast.js';
 import { registerImport } from './commands/import.js';
 import { registerInit } from './commands/init.js';
 import { registerLists } from './commands/lists.js';
 import { registerMontecarlo } from './commands/montecarlo.js';
 import { registerOptimize } from './commands/optimize.js';
+import { registerPathway } from './commands/pathway.js';
+import { registerPortfolio } from './commands/portfolio.js';
 import { registerRisk } from './commands/risk.js';
+import { registerServe } from './commands/serve.js';
 import { registerShow } from './commands/show.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerSr } from './commands/sr.js';
 import { registerStart } from './commands/start.js';
+import { registerToken } from './commands/token.js';
 import { registerTts } from './commands/tts.js';
+import { registerUser } from './commands/user.js';
 import { describeError } from './errors.js';
 
 export function buildProgram(): Command {
@@ -34,6 +41,13 @@ export function buildProgram(): Command {
   registerSimulate(program);
   registerMontecarlo(program);
   registerOptimize(program);
+  registerCostgap(program);
+  registerForecast(program);
+  registerPathway(program);
+  registerUser(program);
+  registerToken(program);
+  registerPortfolio(program);
+  registerServe(program);
   return program;
 }
 

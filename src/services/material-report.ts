@@ -217,7 +217,8 @@ export function substanceNames(m: Material): string[] {
   return [...new Set([m.name, ...m.synonyms].map((s) => s.toUpperCase().trim()))];
 }
 
-async function dmfSummary(store: Store, m: Material): Promise<DmfSummary | null> {
+/** Active Type II DMF holders of an API, by country (the public context of an organisation portfolio too). */
+export async function dmfSummary(store: Store, m: Material): Promise<DmfSummary | null> {
   const names = substanceNames(m);
   const dmfs = await store.db
     .selectFrom('dmf')

@@ -508,7 +508,7 @@ export async function buildTtsNetwork(
       }
   const use = new Map<string, number>();
   const visiting = new Set<string>();
-  const useOf = (m: string): number => {
+  const totalUseOf = (m: string): number => {
     const done = use.get(m);
     if (done !== undefined) return done;
     if (visiting.has(m)) {
@@ -517,7 +517,7 @@ export async function buildTtsNetwork(
     }
     visiting.add(m);
     let t = demandOf.get(m) ?? 0;
-    for (const u of users.get(m) ?? []) t += u.rate * u.share * useOf(u.output);
+    for (const u of users.get(m) ?? []) t += u.rate * u.share * totalUseOf(u.output);
     visiting.delete(m);
     use.set(m, t);
     return t;
@@ -534,7 +534,7 @@ export async function buildTtsNetwork(
   let usedCapacity = false;
   for (const m of [...scope].sort()) {
     const mat = materials.get(m)!;
-    const T = useOf(m);
+    const T = totalUseOf(m);
     const fig = figures.get(m);
     const list: number[] = [];
     if (fig) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
+import { type SelectQueryBuilder, sql } from 'kysely';
 import type { BatchRow, ImportBatch } from '../importers/batch.js';
 import { issueAt } from '../importers/batch.js';
 import {
@@ -11,6 +11,7 @@ import {
   IssueCollector,
   ValidationError,
 } from '../model/index.js';
+import type { Database } from './database.js';
 import type { Store, StoreTx } from './store.js';
 import { storedValues } from './stored-row.js';
 
@@ -20,6 +21,11 @@ export interface ApplyOptions {
   /** maximum number of issues reported */
   cap?: number;
   onProgress?: (done: number, total: number, entity: string) => void;
+  /**
+   * Runs inside the import's transaction after the rows are written (the scoped repository records
+   * which organisation owns the sources and bumps its data version there): both commit or neither.
+   */
+  afterWrite?: (tx: StoreTx) => Promise<void>;
 }
 
 export interface ApplyResult {
@@ -79,7 +85,7 @@ export async function applyBatch(
       const table = ENTITIES[target].table;
       const field = REF_FIELD[target];
       const q = tx.db.selectFrom(table as 'source').select(sql<string>`${sql.ref(field)}`.as('k'));
-      const rows = await q.execute();
+      const rows = await visibleTo(q, ENTITIES[target].orgScoped, orgId).execute();
       for (const r of rows) known[target].add(r.k);
     }
 
@@ -113,7 +119,7 @@ export async function applyBatch(
         }
       }
     }
-    if (batch.rows.recipe) await checkRecipeCycles(tx, batch.rows.recipe, issues);
+    if (batch.rows.recipe) await checkRecipeCycles(tx, batch.rows.recipe, issues, orgId);
     issues.throwIfAny();
 
     // source rows first, then every entity in dependency order
@@ -154,7 +160,7 @@ export async function applyBatch(
 
     // anything of another source left pointing at an identity this import removed
     const removed = removedIdentities(previous, batch);
-    if (removed.size) await checkDangling(tx, removed, issues);
+    if (removed.size) await checkDangling(tx, removed, issues, orgId);
     issues.throwIfAny();
 
     await tx.db
@@ -169,7 +175,10 @@ export async function applyBatch(
         report: JSON.stringify(batch.report),
       })
       .execute();
-    await bumpDataVersion(tx);
+    await opts.afterWrite?.(tx);
+    // an organisation's import changes only its overlay: its own data version (org_state, bumped
+    // by the scoped repository in afterWrite) keys its caches; the public version stays
+    if (orgId === null) await bumpDataVersion(tx);
     return { inserted, replaced, sources: sourceIds };
   });
 }
@@ -190,14 +199,23 @@ async function deleteSources(tx: StoreTx, sourceIds: string[], orgId: string | n
 }
 
 /** Rejects a recipe graph with a cycle (an output that is, through some chain, its own input). */
-async function checkRecipeCycles(tx: StoreTx, rows: BatchRow[], issues: IssueCollector): Promise<void> {
+async function checkRecipeCycles(
+  tx: StoreTx,
+  rows: BatchRow[],
+  issues: IssueCollector,
+  orgId: string | null,
+): Promise<void> {
   const edges = new Map<string, { to: string; loc?: BatchRow['loc'] }[]>();
   const add = (from: string, to: string, loc?: BatchRow['loc']) => {
     const list = edges.get(from);
     if (list) list.push({ to, loc });
     else edges.set(from, [{ to, loc }]);
   };
-  const stored = await tx.db.selectFrom('recipe').select(['input_id', 'output_id']).execute();
+  const stored = await visibleTo(
+    tx.db.selectFrom('recipe').select(['input_id', 'output_id']),
+    true,
+    orgId,
+  ).execute();
   for (const r of stored) add(r.input_id, r.output_id);
   for (const r of rows) add(String(r.row.input_id), String(r.row.output_id), r.loc);
   // iterative DFS with colours; report the first back edge found from a batch row
@@ -274,6 +292,7 @@ async function checkDangling(
   tx: StoreTx,
   removed: Map<RefTarget, string[]>,
   issues: IssueCollector,
+  orgId: string | null,
 ): Promise<void> {
   for (const entity of ENTITY_ORDER) {
     const def = ENTITIES[entity];
@@ -281,12 +300,12 @@ async function checkDangling(
       const gone = removed.get(target);
       if (!gone) continue;
       for (let i = 0; i < gone.length; i += 500) {
-        const rows = await tx.db
+        const q = tx.db
           .selectFrom(def.table as 'production')
           .select([sql<string>`${sql.ref(field)}`.as('v'), 'source_id as s'])
           .where(sql.ref(field), 'in', gone.slice(i, i + 500))
-          .limit(5)
-          .execute();
+          .limit(5);
+        const rows = await visibleTo(q, def.orgScoped, orgId).execute();
         for (const r of rows) {
           issues.add({
             message: `${entity} records of source ${JSON.stringify(r.s)} refer to ${target} ${JSON.stringify(r.v)}, which this import would remove`,
@@ -295,6 +314,20 @@ async function checkDangling(
       }
     }
   }
+}
+
+/**
+ * An organisation's import checks identities, references and recipe cycles against the rows it can
+ * see (public + its own), never another organisation's: those neither block nor answer its import.
+ * A public import (orgId null) still sees every row, so no overlay ends up with an id twice.
+ */
+function visibleTo<Q extends SelectQueryBuilder<Database, never, unknown>>(
+  q: Q,
+  orgScoped: boolean,
+  orgId: string | null,
+): Q {
+  if (!orgScoped || orgId === null) return q;
+  return q.where(sql<boolean>`(org_id is null or org_id = ${orgId})`) as Q;
 }
 
 async function bumpDataVersion(tx: StoreTx): Promise<void> {

@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, Migrator } from 'kysely';
 import * as m001 from './migrations/001-initial.js';
 import * as m002 from './migrations/002-runs.js';
+import * as m003 from './migrations/003-accounts.js';
 
 type Dialect = 'sqlite' | 'postgres';
 
@@ -8,6 +9,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '001-initial': { up: (db) => m001.up(db, dialect) },
     '002-runs': { up: (db) => m002.up(db, dialect) },
+    '003-accounts': { up: (db) => m003.up(db, dialect) },
   };
 }
 
@@ -22,4 +24,4 @@ export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Pr
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
-export const LATEST_MIGRATION = '002-runs';
+export const LATEST_MIGRATION = '003-accounts';

@@ -47,8 +47,18 @@ export async function insertRun(store: Store, row: SimulationRunRow): Promise<vo
   await db.insertInto('simulation_run').values(row).execute();
 }
 
-/** Saved runs, newest first (public runs only: org_id null). */
-export async function listRunRows(store: Store, opts: { limit?: number } = {}): Promise<RunListRow[]> {
+/**
+ * Whose runs a query sees: `null` the public runs of the command line (org_id null), an
+ * organisation id only that organisation's. The HTTP API reaches an organisation's runs through
+ * `orgRepository(...).runs` (scoped-repository.ts), never with an id of its choosing.
+ */
+type Scope = string | null;
+
+/** Saved runs of one scope, newest first. */
+export async function listRunRows(
+  store: Store,
+  opts: { limit?: number; orgId?: Scope } = {},
+): Promise<RunListRow[]> {
   const db = await runsDb(store);
   const rows = await db
     .selectFrom('simulation_run')
@@ -65,7 +75,7 @@ export async function listRunRows(store: Store, opts: { limit?: number } = {}): 
       'step_days',
       'org_id',
     ])
-    .where('org_id', 'is', null)
+    .where((eb) => (opts.orgId ? eb('org_id', '=', opts.orgId) : eb('org_id', 'is', null)))
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(opts.limit ?? 50)
@@ -73,20 +83,30 @@ export async function listRunRows(store: Store, opts: { limit?: number } = {}): 
   return rows.map(normalise);
 }
 
-export async function getRunRow(store: Store, id: string): Promise<SimulationRunRow | undefined> {
+export async function getRunRow(
+  store: Store,
+  id: string,
+  orgId: Scope = null,
+): Promise<SimulationRunRow | undefined> {
   const db = await runsDb(store);
-  const row = await db.selectFrom('simulation_run').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await db
+    .selectFrom('simulation_run')
+    .selectAll()
+    .where('id', '=', id)
+    .where((eb) => (orgId ? eb('org_id', '=', orgId) : eb('org_id', 'is', null)))
+    .executeTakeFirst();
   return row ? normalise(row) : undefined;
 }
 
 /** Run ids that start with `prefix` (so a user can type the first characters of an id). */
-export async function findRunIds(store: Store, prefix: string): Promise<string[]> {
+export async function findRunIds(store: Store, prefix: string, orgId: Scope = null): Promise<string[]> {
   const db = await runsDb(store);
   const rows = await db
     .selectFrom('simulation_run')
     .select('id')
     .where('id', '>=', prefix)
     .where('id', '<', `${prefix}\uffff`)
+    .where((eb) => (orgId ? eb('org_id', '=', orgId) : eb('org_id', 'is', null)))
     .orderBy('id')
     .limit(20)
     .execute();

@@ -1,6 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import type { RampUp, Scenario } from '../../model/index.js';
 import { NotFoundError, ValidationError } from '../../model/index.js';
+import { timeToMarket } from '../pathway/critical-path.js';
 import {
   LOCATION_POOL,
   LOCATION_UNALLOCATED,
@@ -95,48 +96,13 @@ export const DEFAULT_DAYS_OF_COVER = 30;
 export const DEFAULT_REBUILD_DAYS = 30;
 
 /**
- * Regulatory lead time of an approval pathway, days. Sequential: every step one after the other
- * (the sum of their days). Parallel: steps run as soon as the steps named in `after` are done, so
- * the lead time is the longest dependency chain (critical path). Throws ValidationError on an
- * unknown or circular `after`.
+ * Regulatory lead time of an approval pathway, days: the pathway engine's time to market
+ * (src/engine/pathway/critical-path.ts): the sum of the steps on the sequential pathway, the
+ * critical path on the parallel one. Throws ValidationError on an unknown or circular `after`.
  */
 export function approvalDays(approval: Approval | undefined): number {
   if (!approval) return 0;
-  const steps = approval.steps;
-  if (approval.pathway === 'sequential') return steps.reduce((a, s) => a + s.days, 0);
-  const index = new Map<string, number>();
-  steps.forEach((s, i) => {
-    if (index.has(s.name))
-      throw new ValidationError([
-        { column: `steps/${i}/name`, message: `duplicate step name ${JSON.stringify(s.name)}` },
-      ]);
-    index.set(s.name, i);
-  });
-  const finish = new Array<number>(steps.length).fill(-1);
-  const state = new Uint8Array(steps.length);
-  const visit = (i: number): number => {
-    if (state[i] === 2) return finish[i]!;
-    if (state[i] === 1)
-      throw new ValidationError([
-        { column: `steps/${i}/after`, message: 'circular dependency between approval steps' },
-      ]);
-    state[i] = 1;
-    let start = 0;
-    (steps[i]!.after ?? []).forEach((name, k) => {
-      const j = index.get(name);
-      if (j === undefined)
-        throw new ValidationError([
-          { column: `steps/${i}/after/${k}`, message: `unknown approval step ${JSON.stringify(name)}` },
-        ]);
-      start = Math.max(start, visit(j));
-    });
-    state[i] = 2;
-    finish[i] = start + steps[i]!.days;
-    return finish[i]!;
-  };
-  let total = 0;
-  for (let i = 0; i < steps.length; i++) total = Math.max(total, visit(i));
-  return total;
+  return timeToMarket(approval.steps, approval.pathway).days;
 }
 
 const nameIndexCache = new WeakMap<

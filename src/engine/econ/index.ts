@@ -1,0 +1,2 @@
+export * from './cost-gap.js';
+export * from './cost-inputs.js';

@@ -1,0 +1,3 @@
+export * from './backtest.js';
+export * from './holt.js';
+export * from './nelder-mead.js';

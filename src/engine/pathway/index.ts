@@ -1,0 +1,2 @@
+export * from './critical-path.js';
+export * from './pathway-file.js';

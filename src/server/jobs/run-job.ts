@@ -1,0 +1,177 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { MAX_SEED } from '../../engine/simulate/prng.js';
+import { isPortfolio, readPortfolio } from '../../importers/org-portfolio.js';
+import { detectImporter, importerFor } from '../../importers/registry.js';
+import { type HazardSet, type Issue, type Scenario, ValidationError } from '../../model/index.js';
+import { MAX_RUNS, monteCarloReport } from '../../services/montecarlo.js';
+import { simulate } from '../../services/simulate.js';
+import { ttsReport } from '../../services/tts.js';
+import type { Principal } from '../../store/accounts.js';
+import { applyBatch } from '../../store/apply-batch.js';
+import { orgRepository } from '../../store/scoped-repository.js';
+import type { Store } from '../../store/store.js';
+import { saveOrgRun } from '../org-runs.js';
+
+/**
+ * What each job kind does, run inside the job's worker thread (job-worker.ts). The parameters
+ * have been checked and names resolved by `prepareJob` (jobs/prepare.ts) on the main thread.
+ */
+
+export const JOB_KINDS = ['simulate', 'montecarlo', 'tts', 'import'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+/** kinds a client may submit to POST /api/jobs (imports go through POST /api/imports) */
+export const SUBMITTABLE_KINDS = ['simulate', 'montecarlo', 'tts'] as const;
+
+export const TtsParams = Type.Object(
+  {
+    region: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 64, description: 'region code or ISO3 country' }),
+    ),
+    year: Type.Optional(Type.Integer({ minimum: 1990, maximum: 2100 })),
+    ttrDays: Type.Optional(Type.Number({ minimum: 0, maximum: 3650 })),
+    stockShips: Type.Optional(Type.Boolean()),
+    headroom: Type.Optional(Type.Number({ minimum: 0, maximum: 10 })),
+    includeUnknownLocations: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+export const MonteCarloParams = Type.Object(
+  {
+    set: Type.Unknown({
+      description: 'the name of a bundled hazard set, or a hazard set (HazardSet schema)',
+    }),
+    runs: Type.Integer({ minimum: 1, maximum: MAX_RUNS }),
+    seed: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_SEED })),
+    sensitivityRuns: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_RUNS })),
+  },
+  { additionalProperties: false },
+);
+
+export const SimulateParams = Type.Object(
+  {
+    scenario: Type.Unknown({
+      description: 'the name of a shipped scenario, or a scenario (Scenario schema)',
+    }),
+    /** save the run among the organisation's runs (default true) */
+    save: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+
+/** Parameters as the worker receives them: names resolved, inputs validated. */
+export type JobPayload =
+  | { kind: 'simulate'; scenario: Scenario; file?: string; save: boolean }
+  | {
+      kind: 'montecarlo';
+      set: HazardSet;
+      file?: string;
+      runs: number;
+      seed: number;
+      sensitivityRuns?: number;
+    }
+  | { kind: 'tts'; options: Static<typeof TtsParams> }
+  /** `org`: the organisation's own data (portfolio or interchange format); `public`: reference data (admin) */
+  | { kind: 'import'; scope: 'public' | 'org'; path: string; format?: string; label: string };
+
+export interface JobWorkerData {
+  location: string;
+  /** who submitted the job: its writes are theirs (scoped to their organisation, audited) */
+  principal: Principal;
+  /** threads a Monte Carlo job may use (1 = on the job's own thread) */
+  threads: number;
+  payload: JobPayload;
+}
+
+export type JobWorkerMessage =
+  | { kind: 'progress'; done: number; total: number; message?: string }
+  | { kind: 'done'; result: unknown }
+  | { kind: 'error'; name: string; message: string; issues?: Issue[]; stack?: string };
+
+export type OnProgress = (done: number, total: number, message?: string) => void;
+
+export async function runJob(store: Store, data: JobWorkerData, onProgress: OnProgress): Promise<unknown> {
+  const p = data.payload;
+  switch (p.kind) {
+    case 'simulate': {
+      onProgress(0, 1, 'simulating');
+      const report = await simulate(store, p.scenario, { save: false, ...(p.file ? { file: p.file } : {}) });
+      if (p.save) report.run.id = await saveOrgRun(store, data.principal, report);
+      onProgress(1, 1, 'done');
+      return report;
+    }
+    case 'montecarlo':
+      return monteCarloReport(store, p.set, {
+        runs: p.runs,
+        seed: p.seed,
+        threads: data.threads,
+        inline: data.threads <= 1,
+        ...(p.sensitivityRuns !== undefined ? { sensitivityRuns: p.sensitivityRuns } : {}),
+        ...(p.file ? { file: p.file } : {}),
+        onProgress: (done, total) => onProgress(done, total, 'runs'),
+      });
+    case 'tts':
+      return ttsReport(store, p.options, {
+        inline: true,
+        onProgress: (done, total) => onProgress(done, total, 'linear programmes solved'),
+      });
+    case 'import': {
+      if (p.scope === 'org') return importOrgData(store, data.principal, p, onProgress);
+      const importer = p.format ? importerFor(p.format) : detectImporter(p.path);
+      if (!importer)
+        throw new ValidationError([
+          { file: p.label, message: 'cannot tell the format of the upload; give `format`' },
+        ]);
+      onProgress(0, 1, `reading ${p.label} (${importer.format})`);
+      const batch = await importer.read(p.path, {
+        onProgress: (d, t) => onProgress(d, t, `reading ${p.label}`),
+      });
+      try {
+        const res = await applyBatch(store, batch, { onProgress: (d, t) => onProgress(d, t, 'writing') });
+        return {
+          format: importer.format,
+          sources: res.sources,
+          inserted: res.inserted,
+          replaced: res.replaced,
+          warnings: batch.report.warnings,
+          metrics: batch.report.metrics,
+        };
+      } catch (e) {
+        if (e instanceof ValidationError) e.outcome = 'nothing was imported; the database is unchanged.';
+        throw e;
+      }
+    }
+  }
+}
+
+/** An organisation's upload: its portfolio, or records in the interchange format, as its own rows. */
+async function importOrgData(
+  store: Store,
+  principal: Principal,
+  p: Extract<JobPayload, { kind: 'import' }>,
+  onProgress: OnProgress,
+): Promise<unknown> {
+  const repo = orgRepository(store, principal);
+  if (p.format === 'portfolio' || (!p.format && isPortfolio(p.path))) {
+    onProgress(0, 1, `reading ${p.label} (portfolio)`);
+    const res = await repo.importPortfolio(readPortfolio(p.path));
+    onProgress(1, 1, 'written');
+    return res;
+  }
+  const importer = importerFor(p.format ?? 'interchange');
+  if (!importer || importer.format !== 'interchange')
+    throw new ValidationError([
+      { file: p.label, message: 'an organisation imports its portfolio or the interchange format' },
+    ]);
+  if (!importer.detect(p.path))
+    throw new ValidationError([
+      {
+        file: p.label,
+        message:
+          'not a portfolio (JSON with "format":"trustmap-portfolio/1" or products.csv…) nor the interchange format (JSON, or source.csv and entity CSVs)',
+      },
+    ]);
+  const batch = await importer.read(p.path, { onProgress: (d, t) => onProgress(d, t, `reading ${p.label}`) });
+  const res = await repo.importBatch(batch, { onProgress: (d, t) => onProgress(d, t, 'writing') });
+  return { format: importer.format, ...res, warnings: batch.report.warnings };
+}
