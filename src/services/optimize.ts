@@ -6,7 +6,6 @@ import { Value } from '@sinclair/typebox/value';
 import { loadHighs, type SolveStatus } from '../engine/optimize/highs-model.js';
 import {
   baselineLoss,
-  baselineShortfall,
   DAYS_PER_YEAR,
   KIND_CAPACITY,
   KIND_FASTTRACK,
