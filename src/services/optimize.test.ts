@@ -132,6 +132,12 @@ describe('optimizePlan on the bundled data', () => {
     expect(r.priorities[0]!.reasons.join(' ')).toMatch(/HHI 5800/); // 0.7² + 0.3² = 0.58
   });
 
+  it('stops when cancelled', async () => {
+    const ac = new AbortController();
+    ac.abort();
+    await expect(optimizePlan(store, apiPlanFile, { signal: ac.signal })).rejects.toThrow(/cancelled/);
+  });
+
   it('returns an infeasible plan as a result naming the budget', async () => {
     const p = apiPlan();
     (p.candidates as Record<string, unknown>[])[2]!.required = true; // INR 1,000 M fixed > 500 M

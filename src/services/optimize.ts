@@ -1,5 +1,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { Value } from '@sinclair/typebox/value';
@@ -23,7 +26,14 @@ import { lostShare, sumByPeriod, surgeDemand } from '../engine/optimize/scenario
 import { sampleRun, UNIT_SCALE } from '../engine/simulate/hazards.js';
 import { RunRandom } from '../engine/simulate/prng.js';
 import { AGGREGATE_CODES } from '../model/common.js';
-import { type Issue, NotFoundError, type Scenario, type Shock, ValidationError } from '../model/index.js';
+import {
+  type Issue,
+  NotFoundError,
+  type Scenario,
+  type Shock,
+  SolverError,
+  ValidationError,
+} from '../model/index.js';
 import {
   CapacityCandidate,
   FastTrackCandidate,
@@ -36,6 +46,7 @@ import {
 import { newestProductionByMaterial } from '../store/queries.js';
 import type { Store } from '../store/store.js';
 import { loadHazardSet, resolveHazardSet } from './montecarlo.js';
+import type { OptWorkerData, OptWorkerMessage } from './optimize-worker.js';
 import { resolver, type SimulationReport, simulate, validateScenario } from './simulate.js';
 
 /**
@@ -63,7 +74,10 @@ export interface OptimizeOptions {
   /** file name for error messages (set when the plan is given as an object) */
   file?: string;
   onProgress?: (stage: string, done: number, total: number) => void;
+  /** cancels between simulations; terminates the solver's worker thread */
   signal?: AbortSignal;
+  /** solve on this thread instead of a worker thread */
+  inline?: boolean;
 }
 
 export interface Money {
@@ -736,17 +750,24 @@ export async function optimizePlan(
 
   // solve at every budget of the curve (one model, warm-started upward)
   const shares = [...new Set([...(plan.budget_curve ?? DEFAULT_BUDGET_CURVE), 1])].sort((a, b) => a - b);
-  const highs = await loadHighs();
+  const highs = opts.inline ? await loadHighs() : null;
   cancelled();
   const timeLimit = opts.timeLimitSeconds ?? plan.solver?.time_limit_seconds ?? DEFAULT_TIME_LIMIT;
   const mipGap = plan.solver?.mip_gap ?? DEFAULT_MIP_GAP;
-  const { solves } = solvePortfolio(highs, inst, {
-    timeLimitSeconds: timeLimit,
-    mipRelGap: mipGap,
-    budgets: shares.map((x) => toUsd(budget) * x),
-    onSolve: (done, total) => progress('solve', done, total),
-    ...(opts.signal ? { signal: opts.signal } : {}),
-  });
+  const budgets = shares.map((x) => toUsd(budget) * x);
+  const solves = opts.inline
+    ? solvePortfolio(highs!, inst, {
+        timeLimitSeconds: timeLimit,
+        mipRelGap: mipGap,
+        budgets,
+        onSolve: (done, total) => progress('solve', done, total),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      }).solves
+    : await solveInWorker(
+        { inst, timeLimitSeconds: timeLimit, mipRelGap: mipGap, budgets },
+        progress,
+        opts.signal,
+      );
   const summary = (sv: PortfolioSolve, share: number): SolveSummary => ({
     budgetShare: share,
     budget: fromUsd(sv.budget),
@@ -927,6 +948,53 @@ export async function optimizePlan(
     warnings,
     seconds: (performance.now() - t0) / 1000,
   };
+}
+
+/** The worker's entry: the compiled .js beside this file, or the .ts source through tsx (development, tests). */
+function startWorker(data: OptWorkerData): Worker {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) {
+    const pkgFile = createRequire(here).resolve('tsx/package.json');
+    const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as {
+      exports: Record<string, { import: { default: string } }>;
+    };
+    const tsx = pathToFileURL(join(dirname(pkgFile), pkg.exports['./esm/api']!.import.default)).href;
+    const entry = new URL('./optimize-worker.ts', here).href;
+    const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+    return new Worker(boot, { eval: true, workerData: data });
+  }
+  return new Worker(new URL('./optimize-worker.js', here), { workerData: data });
+}
+
+/** Solves the budget curve in a worker thread; `signal` terminates it. */
+function solveInWorker(
+  data: OptWorkerData,
+  progress: (stage: string, done: number, total: number) => void,
+  signal?: AbortSignal,
+): Promise<PortfolioSolve[]> {
+  return new Promise((resolvePromise, reject) => {
+    const w = startWorker(data);
+    let settled = false;
+    const end = (err: Error | null, solves?: PortfolioSolve[]) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      void w.terminate();
+      if (err) reject(err);
+      else resolvePromise(solves!);
+    };
+    const onAbort = () => end(new Error('optimisation cancelled'));
+    signal?.addEventListener('abort', onAbort);
+    w.on('message', (m: OptWorkerMessage) => {
+      if (m.kind === 'progress') progress('solve', m.done, m.total);
+      else if (m.kind === 'done') end(null, m.solves);
+      else end(new SolverError(`optimiser worker: ${m.name}: ${m.message}`));
+    });
+    w.on('error', (e) => end(e));
+    w.on('exit', (code) =>
+      end(new Error(`the optimiser worker stopped (exit code ${code}) before it finished`)),
+    );
+  });
 }
 
 /** A path in a plan: as given if it exists, else relative to the plan file's folder. */
