@@ -6,6 +6,7 @@ import { registerImport } from './commands/import.js';
 import { registerInit } from './commands/init.js';
 import { registerLists } from './commands/lists.js';
 import { registerMontecarlo } from './commands/montecarlo.js';
+import { registerOptimize } from './commands/optimize.js';
 import { registerPathway } from './commands/pathway.js';
 import { registerPortfolio } from './commands/portfolio.js';
 import { registerRisk } from './commands/risk.js';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerTts(program);
   registerSimulate(program);
   registerMontecarlo(program);
+  registerOptimize(program);
   registerCostgap(program);
   registerForecast(program);
   registerPathway(program);

@@ -55,6 +55,8 @@ export interface LpData {
   rowLower: Float64Array;
   rowUpper: Float64Array;
   matrix: LpMatrix;
+  /** per column: 0 continuous, 1 integer (a MIP when any is 1); omitted = all continuous */
+  integrality?: Int32Array;
 }
 
 export interface LpSize {
@@ -87,6 +89,27 @@ export interface HighsModelOptions {
   timeLimitSeconds: number;
   /** HiGHS `presolve`: 'choose' by default */
   presolve?: 'off' | 'choose' | 'on';
+  /** HiGHS `mip_rel_gap`: stop a MIP when (primal − dual bound) / |primal| ≤ this (HiGHS default 1e-4) */
+  mipRelGap?: number;
+  /** HiGHS `dual_feasibility_tolerance` (default 1e-7): lower it when small reduced costs matter */
+  dualFeasibilityTolerance?: number;
+}
+
+/** How far a MIP solve got: its incumbent, dual bound and relative gap (HiGHS info values). */
+export interface MipProgress {
+  /** a feasible solution is available (HiGHS `primal_solution_status` = feasible) */
+  hasSolution: boolean;
+  objective: number | null;
+  dualBound: number | null;
+  /** relative gap (HiGHS `mip_gap`); null when there is no incumbent */
+  gap: number | null;
+  nodes: number;
+}
+
+/** An irreducible infeasible subsystem (Highs_getIis): rows and columns with the bound that binds. */
+export interface Conflict {
+  rows: { index: number; bound: 'lower' | 'upper' | 'boxed' | 'free' }[];
+  columns: { index: number; bound: 'lower' | 'upper' | 'boxed' | 'free' }[];
 }
 
 function statusName(highs: Highs, code: number): SolveStatus {
@@ -149,6 +172,10 @@ export class HighsModel {
         output_flag: false,
         time_limit: opts.timeLimitSeconds,
         presolve: opts.presolve ?? 'choose',
+        ...(opts.mipRelGap !== undefined ? { mip_rel_gap: opts.mipRelGap } : {}),
+        ...(opts.dualFeasibilityTolerance !== undefined
+          ? { dual_feasibility_tolerance: opts.dualFeasibilityTolerance }
+          : {}),
       });
       m.pass(lp);
     } catch (e) {
@@ -186,6 +213,7 @@ export class HighsModel {
           indices: lp.matrix.indices,
           values: lp.matrix.values,
         },
+        ...(lp.integrality ? { integrality: lp.integrality } : {}),
       });
     } catch (e) {
       throw solverError('Highs_passModel', e);
@@ -262,6 +290,69 @@ export class HighsModel {
   size(): LpSize {
     const d = this.live.getDimensions();
     return { rows: d.numRows, columns: d.numCols, nonzeros: d.numNonzeros };
+  }
+
+  /** Changes one objective coefficient (Highs_changeColCost). */
+  changeColCost(col: number, cost: number): void {
+    try {
+      this.live.changeColCost(col, cost);
+    } catch (e) {
+      throw solverError('Highs_changeColCost', e);
+    }
+  }
+
+  /** Offers a full primal vector as a starting incumbent (Highs_setSolution): warm-starts a MIP. */
+  setSolution(colValue: Float64Array): void {
+    try {
+      this.live.setSolution({ colValue });
+    } catch (e) {
+      throw solverError('Highs_setSolution', e);
+    }
+  }
+
+  /** Incumbent, dual bound and gap of the last MIP solve. */
+  mipProgress(): MipProgress {
+    const info = this.live.info;
+    const num = (k: string) => {
+      const v = info.get(k);
+      return typeof v === 'bigint' ? Number(v) : v;
+    };
+    // primal_solution_status: 0 none, 1 infeasible point, 2 feasible
+    const hasSolution = num('primal_solution_status') === 2;
+    const finite = (x: number) => (Number.isFinite(x) ? x : null);
+    return {
+      hasSolution,
+      objective: hasSolution ? this.live.getObjectiveValue() : null,
+      dualBound: finite(num('mip_dual_bound')),
+      gap: hasSolution ? finite(num('mip_gap')) : null,
+      nodes: num('mip_node_count'),
+    };
+  }
+
+  /** A primal ray after an unbounded LP solve (Highs_getPrimalRay), or null if HiGHS has none. */
+  primalRay(): Float64Array | null {
+    try {
+      return this.live.getPrimalRay()?.values ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** An irreducible infeasible subsystem of an infeasible model (Highs_getIis), or null. */
+  conflict(): Conflict | null {
+    const c = this.highs.constants.iis;
+    const name = (b: number) =>
+      b === c.boundLower ? 'lower' : b === c.boundUpper ? 'upper' : b === c.boundBoxed ? 'boxed' : 'free';
+    try {
+      const iis = this.live.getIis();
+      if (!iis.rowIndex.length && !iis.colIndex.length) return null;
+      return {
+        rows: Array.from(iis.rowIndex, (index, k) => ({ index, bound: name(iis.rowBound[k]!) })),
+        columns: Array.from(iis.colIndex, (index, k) => ({ index, bound: name(iis.colBound[k]!) })),
+      };
+    } catch {
+      return null;
+    }
   }
 
   /** Frees the native instance (Highs_destroy); idempotent. */
