@@ -2,7 +2,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HazardSet, Scenario } from '../model/index.js';
+import type { Plan } from '../model/plan.js';
 import { bundledSetsDir, validateHazardSet } from '../services/montecarlo.js';
+import { validatePlan } from '../services/optimize.js';
 import { validateScenario } from '../services/simulate.js';
 import { notFound } from './errors.js';
 
@@ -116,4 +118,72 @@ export function bundledHazardSet(name: string): { entry: HazardSetEntry; set: Ha
   const s = NAME.test(name) ? hazardSets().get(name) : undefined;
   if (!s) throw notFound(`hazard set ${JSON.stringify(name)}`);
   return s;
+}
+
+/** The shipped optimiser plans (plans/*.json), by name. */
+export function plansDir(): string | null {
+  const d = scenariosDir();
+  if (!d) return null;
+  const p = join(dirname(d), 'plans');
+  return existsSync(p) ? p : null;
+}
+
+export interface PlanEntry {
+  name: string;
+  file: string;
+  description: string | null;
+  currency: Plan['currency'];
+  budget: number;
+  products: number;
+  candidates: number;
+}
+
+let planCache: Map<string, { entry: PlanEntry; plan: Plan; path: string }> | undefined;
+
+function plans() {
+  if (planCache) return planCache;
+  const dir = plansDir();
+  const out = new Map<string, { entry: PlanEntry; plan: Plan; path: string }>();
+  for (const f of jsonFiles(dir)) {
+    const path = join(dir!, f);
+    const plan = validatePlan(JSON.parse(readFileSync(path, 'utf8')), `plans/${f}`);
+    const name = basename(f, '.json');
+    out.set(name, {
+      entry: {
+        name,
+        file: `plans/${f}`,
+        description: plan.description ?? null,
+        currency: plan.currency,
+        budget: plan.budget,
+        products: plan.products.length,
+        candidates: plan.candidates.length,
+      },
+      plan,
+      path,
+    });
+  }
+  planCache = out;
+  return out;
+}
+
+export function listPlans(): PlanEntry[] {
+  return [...plans().values()].map((p) => p.entry);
+}
+
+/** A shipped plan by name (404 not_found for any other name); `path` is its file on the server. */
+export function shippedPlan(name: string): { entry: PlanEntry; plan: Plan; path: string } {
+  const p = NAME.test(name) ? plans().get(name) : undefined;
+  if (!p) throw notFound(`plan ${JSON.stringify(name)}`);
+  return p;
+}
+
+/** The server path of a shipped scenario or hazard set named in a submitted plan (never a client path). */
+export function shippedScenarioPath(name: string): string {
+  shippedScenario(name);
+  return join(scenariosDir()!, `${name}.json`);
+}
+
+export function bundledHazardSetPath(name: string): string {
+  bundledHazardSet(name);
+  return join(bundledSetsDir()!, `${name}.json`);
 }

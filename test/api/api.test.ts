@@ -235,6 +235,8 @@ for (const dialect of testDialects()) {
         { method: 'GET', url: '/api/scenarios/drc-cobalt-2025', min: 'viewer', ok: [200] },
         { method: 'GET', url: '/api/hazard-sets', min: 'viewer', ok: [200] },
         { method: 'GET', url: '/api/hazard-sets/trust-illustrative', min: 'viewer', ok: [200] },
+        { method: 'GET', url: '/api/plans', min: 'viewer', ok: [200] },
+        { method: 'GET', url: '/api/plans/trust-pilot', min: 'viewer', ok: [200] },
         { method: 'GET', url: '/api/jobs', min: 'viewer', ok: [200] },
         { method: 'GET', url: `/api/jobs/${a.job}`, min: 'viewer', ok: [200] },
         { method: 'GET', url: '/api/runs', min: 'viewer', ok: [200] },
@@ -526,9 +528,24 @@ for (const dialect of testDialects()) {
           payload: { kind: 'optimize', params: {} },
         }),
         400,
-        'bad_request',
-        '/body/kind',
+        'validation_failed',
+        '/body/params/plan',
       );
+      // a submitted plan may not make the server read a path of the caller's choosing
+      const plan = (
+        await env.app.inject({ method: 'GET', url: '/api/plans/trust-pilot', headers: h })
+      ).json() as { scenarios: Record<string, unknown> };
+      const sneaky = await env.app.inject({
+        method: 'POST',
+        url: '/api/jobs',
+        headers: h,
+        payload: {
+          kind: 'optimize',
+          params: { plan: { ...plan, scenarios: { files: ['/etc/passwd'] } } },
+        },
+      });
+      expectError(sneaky, 422, 'validation_failed');
+      expect(JSON.stringify(sneaky.json().error.issues)).toContain('body/params/plan/scenarios/files/0');
       // an invalid portfolio upload: 422 with row-level issues, nothing written
       const before = await env.app.inject({ method: 'GET', url: '/api/org/data/product', headers: h });
       const bad = portfolio('bad');

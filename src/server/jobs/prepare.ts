@@ -2,12 +2,20 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { ValidationError } from '../../model/index.js';
 import { validateHazardSet } from '../../services/montecarlo.js';
+import { validatePlan } from '../../services/optimize.js';
 import { validateScenario } from '../../services/simulate.js';
-import { bundledHazardSet, shippedScenario } from '../catalog.js';
-import { ApiError, SchemaError } from '../errors.js';
+import {
+  bundledHazardSet,
+  bundledHazardSetPath,
+  shippedPlan,
+  shippedScenario,
+  shippedScenarioPath,
+} from '../catalog.js';
+import { SchemaError } from '../errors.js';
 import {
   type JobPayload,
   MonteCarloParams,
+  OptimizeParams,
   SimulateParams,
   SUBMITTABLE_KINDS,
   TtsParams,
@@ -23,6 +31,7 @@ const CHECKS: Record<(typeof SUBMITTABLE_KINDS)[number], ReturnType<typeof TypeC
   simulate: TypeCompiler.Compile(SimulateParams),
   montecarlo: TypeCompiler.Compile(MonteCarloParams),
   tts: TypeCompiler.Compile(TtsParams),
+  optimize: TypeCompiler.Compile(OptimizeParams),
 };
 
 function check(kind: keyof typeof CHECKS, params: unknown): void {
@@ -47,18 +56,12 @@ function underBody(e: unknown, prefix: string): never {
 }
 
 export function prepareJob(kind: string, params: unknown): JobPayload {
-  if (kind === 'optimize')
-    throw new ApiError(
-      400,
-      'bad_request',
-      'optimize jobs are not available in this build yet (the optimiser has not landed)',
-      '/body/kind',
-    );
   if (!(SUBMITTABLE_KINDS as readonly string[]).includes(kind))
     throw new SchemaError('/body/kind', `expected one of ${SUBMITTABLE_KINDS.join(', ')}`);
   const k = kind as (typeof SUBMITTABLE_KINDS)[number];
   check(k, params);
   if (k === 'tts') return { kind: 'tts', options: params as Static<typeof TtsParams> };
+  if (k === 'optimize') return prepareOptimize(params as Static<typeof OptimizeParams>);
   if (k === 'simulate') {
     const p = params as { scenario: unknown; save?: boolean };
     if (typeof p.scenario === 'string') {
@@ -90,4 +93,49 @@ export function prepareJob(kind: string, params: unknown): JobPayload {
   } catch (e) {
     underBody(e, 'set');
   }
+}
+
+/**
+ * An optimiser job: a shipped plan by name, or a plan object. A submitted plan may only name a
+ * bundled hazard set or shipped scenarios (by name); they are resolved to their files here, so a
+ * client can never make the server read a path of its choosing.
+ */
+function prepareOptimize(p: Static<typeof OptimizeParams>): JobPayload {
+  const overrides = {
+    ...(p.budget !== undefined ? { budget: p.budget } : {}),
+    ...(p.timeLimitSeconds !== undefined ? { timeLimitSeconds: p.timeLimitSeconds } : {}),
+  };
+  if (typeof p.plan === 'string') return { kind: 'optimize', file: shippedPlan(p.plan).path, ...overrides };
+  if (typeof p.plan !== 'object' || p.plan === null || Array.isArray(p.plan))
+    throw new SchemaError('/body/params/plan', 'expected a plan name or a plan object');
+  let plan: ReturnType<typeof validatePlan>;
+  try {
+    plan = validatePlan(p.plan);
+  } catch (e) {
+    underBody(e, 'plan');
+  }
+  const byName = (field: string, ref: string, resolve: (name: string) => string): string => {
+    const name = ref.replace(/^.*[/\\]/, '').replace(/\.json$/, '');
+    try {
+      return resolve(name);
+    } catch {
+      throw new ValidationError([
+        {
+          column: `body/params/plan/${field}`,
+          message: `${JSON.stringify(ref)} is not a bundled name: a submitted plan names a bundled hazard set (GET /api/hazard-sets) or shipped scenarios (GET /api/scenarios)`,
+        },
+      ]);
+    }
+  };
+  const scenarios =
+    'hazard_set' in plan.scenarios
+      ? {
+          ...plan.scenarios,
+          hazard_set: byName('scenarios/hazard_set', plan.scenarios.hazard_set, bundledHazardSetPath),
+        }
+      : {
+          ...plan.scenarios,
+          files: plan.scenarios.files.map((f, i) => byName(`scenarios/files/${i}`, f, shippedScenarioPath)),
+        };
+  return { kind: 'optimize', plan: { ...plan, scenarios }, ...overrides };
 }

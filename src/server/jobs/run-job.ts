@@ -4,6 +4,7 @@ import { isPortfolio, readPortfolio } from '../../importers/org-portfolio.js';
 import { detectImporter, importerFor } from '../../importers/registry.js';
 import { type HazardSet, type Issue, type Scenario, ValidationError } from '../../model/index.js';
 import { MAX_RUNS, monteCarloReport } from '../../services/montecarlo.js';
+import { optimizePlan } from '../../services/optimize.js';
 import { simulate } from '../../services/simulate.js';
 import { ttsReport } from '../../services/tts.js';
 import type { Principal } from '../../store/accounts.js';
@@ -17,10 +18,10 @@ import { saveOrgRun } from '../org-runs.js';
  * have been checked and names resolved by `prepareJob` (jobs/prepare.ts) on the main thread.
  */
 
-export const JOB_KINDS = ['simulate', 'montecarlo', 'tts', 'import'] as const;
+export const JOB_KINDS = ['simulate', 'montecarlo', 'tts', 'optimize', 'import'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 /** kinds a client may submit to POST /api/jobs (imports go through POST /api/imports) */
-export const SUBMITTABLE_KINDS = ['simulate', 'montecarlo', 'tts'] as const;
+export const SUBMITTABLE_KINDS = ['simulate', 'montecarlo', 'tts', 'optimize'] as const;
 
 export const TtsParams = Type.Object(
   {
@@ -59,6 +60,20 @@ export const SimulateParams = Type.Object(
   { additionalProperties: false },
 );
 
+export const OptimizeParams = Type.Object(
+  {
+    plan: Type.Unknown({
+      description:
+        'the name of a shipped plan (GET /api/plans), or a plan (Plan schema; its scenario set names a bundled hazard set or shipped scenarios)',
+    }),
+    /** overrides the plan's budget (plan currency) */
+    budget: Type.Optional(Type.Number({ minimum: 0 })),
+    /** overrides the plan's solver time limit, seconds per solve */
+    timeLimitSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 3600 })),
+  },
+  { additionalProperties: false },
+);
+
 /** Parameters as the worker receives them: names resolved, inputs validated. */
 export type JobPayload =
   | { kind: 'simulate'; scenario: Scenario; file?: string; save: boolean }
@@ -71,6 +86,8 @@ export type JobPayload =
       sensitivityRuns?: number;
     }
   | { kind: 'tts'; options: Static<typeof TtsParams> }
+  /** `plan`: a validated plan whose scenario references are server paths; `file`: a shipped plan */
+  | { kind: 'optimize'; plan?: unknown; file?: string; budget?: number; timeLimitSeconds?: number }
   /** `org`: the organisation's own data (portfolio or interchange format); `public`: reference data (admin) */
   | { kind: 'import'; scope: 'public' | 'org'; path: string; format?: string; label: string };
 
@@ -114,6 +131,14 @@ export async function runJob(store: Store, data: JobWorkerData, onProgress: OnPr
       return ttsReport(store, p.options, {
         inline: true,
         onProgress: (done, total) => onProgress(done, total, 'linear programmes solved'),
+      });
+    case 'optimize':
+      // the job's worker thread is already off the event loop: solve inline, cancel by terminating it
+      return optimizePlan(store, p.file ?? p.plan, {
+        inline: true,
+        ...(p.budget !== undefined ? { budget: p.budget } : {}),
+        ...(p.timeLimitSeconds !== undefined ? { timeLimitSeconds: p.timeLimitSeconds } : {}),
+        onProgress: (stage, done, total) => onProgress(done, total, stage),
       });
     case 'import': {
       if (p.scope === 'org') return importOrgData(store, data.principal, p, onProgress);

@@ -3,7 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import { STAGES } from '../../model/index.js';
 import { materialReports } from '../../services/material-report.js';
 import { listCountries, listMaterials, listSources } from '../../store/queries.js';
-import { bundledHazardSet, listHazardSets, listScenarios, shippedScenario } from '../catalog.js';
+import {
+  bundledHazardSet,
+  listHazardSets,
+  listPlans,
+  listScenarios,
+  shippedPlan,
+  shippedScenario,
+} from '../catalog.js';
 import type { ServerContext } from '../context.js';
 import { sendCached } from './cached.js';
 
@@ -136,5 +143,22 @@ export function registerCatalogRoutes(api: FastifyInstance, ctx: ServerContext):
       },
     },
     async (req) => bundledHazardSet(req.params.name).set,
+  );
+  api.get(
+    '/plans',
+    { schema: { tags: ['optimiser'], summary: 'the shipped optimiser plans', querystring: NoQuery } },
+    async () => listPlans(),
+  );
+  api.get<{ Params: Static<typeof NameParams> }>(
+    '/plans/:name',
+    {
+      schema: {
+        tags: ['optimiser'],
+        summary: 'one shipped optimiser plan (Plan schema)',
+        params: NameParams,
+        querystring: NoQuery,
+      },
+    },
+    async (req) => shippedPlan(req.params.name).plan,
   );
 }

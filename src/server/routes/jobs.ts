@@ -15,7 +15,7 @@ import { toJsonText } from '../serialize.js';
 
 const NewJob = Type.Object(
   {
-    kind: Type.String({ description: 'simulate, montecarlo or tts (optimize once the optimiser lands)' }),
+    kind: Type.String({ description: 'simulate, montecarlo, tts or optimize' }),
     params: Type.Object(
       {},
       {
