@@ -1,12 +1,12 @@
 import type { Material, Production, Source } from '../model/index.js';
 import { NotFoundError } from '../model/index.js';
-import type { StoreOrView } from './data-view.js';
+import type { StoreOrView } from './read-view.js';
 import { viewOf } from './scoped-repository.js';
 import { newestEditions } from './snapshot-loader.js';
 import { fromStored } from './stored-row.js';
 
 /**
- * Read-side queries shared by the CLI and the HTTP API, on a view's rows (data-view.ts): a store
+ * Read-side queries shared by the CLI and the HTTP API, on a view's rows (read-view.ts): a store
  * stands for its public view; `orgRepository(…).view()` overlays an organisation's rows.
  */
 export async function listMaterials(
@@ -34,7 +34,8 @@ export async function listSources(source: StoreOrView): Promise<(Source & { reco
       .execute();
     for (const r of c) counts.set(r.source_id, (counts.get(r.source_id) ?? 0) + Number(r.n));
   };
-  for (const t of ['production', 'recipe', 'trade_flow', 'sourcing_share', 'material'] as const) await count(t);
+  for (const t of ['production', 'recipe', 'trade_flow', 'sourcing_share', 'material'] as const)
+    await count(t);
   for (const t of [
     'statistic',
     'governance',

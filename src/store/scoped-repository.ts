@@ -17,6 +17,8 @@ import type { PortfolioApi, PortfolioKsm, PortfolioProduct, PortfolioSite } from
 import { type Actor, type Principal, recordAudit, requireRole } from './accounts.js';
 import { type ApplyResult, applyBatch } from './apply-batch.js';
 import { ORG_SCOPED } from './migrations/001-initial.js';
+import type { OverlayTable, ReadView, StoreOrView } from './read-view.js';
+import { isReadView } from './read-view.js';
 import {
   findRunIds,
   getRunRow,
@@ -25,8 +27,6 @@ import {
   type RunListRow,
   type SimulationRunRow,
 } from './runs.js';
-import type { DataView, OverlayTable, StoreOrView } from './data-view.js';
-import { isDataView } from './data-view.js';
 import { loadSnapshot, dataVersion as publicDataVersion } from './snapshot-loader.js';
 import type { Store, StoreTx } from './store.js';
 import { fromStored } from './stored-row.js';
@@ -95,8 +95,8 @@ export interface OrgRepository {
   portfolio(): Promise<Portfolio>;
   /** the public network overlaid with the organisation's rows */
   snapshot(year: number): Promise<NetworkSnapshot>;
-  /** what every analysis of this organisation reads: the public rows overlaid with its own (data-view.ts) */
-  view(): DataView;
+  /** what every analysis of this organisation reads: the public rows overlaid with its own (read-view.ts) */
+  view(): ReadView;
   /** changes whenever the public data or this organisation's data change (for cache keys) */
   dataVersion(): Promise<string>;
   runs: {
@@ -431,38 +431,39 @@ async function orgVersion(store: Store, orgId: string): Promise<string | null> {
   return (row?.version as string | undefined) ?? null;
 }
 
-// ── views: the rows analyses read (data-view.ts) ──────────────────────────────────────────────
+// ── views: the rows analyses read (read-view.ts) ──────────────────────────────────────────────
 
 /**
  * Columns naming one row of an overlay table: an organisation's row with the identity of public
- * rows replaces them in its view (data-view.ts, docs/org-data.md). `nullable` columns compare with
+ * rows replaces them in its view (read-view.ts, docs/org-data.md). `nullable` columns compare with
  * null equal to null; `where` names a column that must be null on both rows (production:
  * country-level rows only; an organisation's facility rows are always added).
  */
-const OVERLAY_IDENTITY: Partial<Record<OverlayTable, { cols: string[]; nullable?: string[]; where?: string }>> =
-  {
-    production: { cols: ['material_id', 'country', 'period', 'measure', 'origin'], where: 'facility_id' },
-    sourcing_share: { cols: ['material_id', 'importer', 'partner', 'period'] },
-    trade_flow: {
-      cols: ['exporter', 'importer', 'reporter', 'period', 'measure'],
-      nullable: ['material_id', 'hs_code'],
-    },
-    recipe: { cols: ['output_id', 'input_id'] },
-    demand: { cols: ['material_id', 'country', 'period', 'kind'] },
-    stock: { cols: ['material_id', 'holder_country', 'kind', 'period'], nullable: ['holder_org'] },
-  };
+const OVERLAY_IDENTITY: Partial<
+  Record<OverlayTable, { cols: string[]; nullable?: string[]; where?: string }>
+> = {
+  production: { cols: ['material_id', 'country', 'period', 'measure', 'origin'], where: 'facility_id' },
+  sourcing_share: { cols: ['material_id', 'importer', 'partner', 'period'] },
+  trade_flow: {
+    cols: ['exporter', 'importer', 'reporter', 'period', 'measure'],
+    nullable: ['material_id', 'hs_code'],
+  },
+  recipe: { cols: ['output_id', 'input_id'] },
+  demand: { cols: ['material_id', 'country', 'period', 'kind'] },
+  stock: { cols: ['material_id', 'holder_country', 'kind', 'period'], nullable: ['holder_org'] },
+};
 
 /** The public view: what the command line without `--org` reads (public rows only). */
-export function publicView(store: Store): DataView {
+export function publicView(store: Store): ReadView {
   return makeView(store, null);
 }
 
 /** A store stands for its public view; a view is itself. */
-export function viewOf(s: StoreOrView): DataView {
-  return isDataView(s) ? s : makeView(s, null);
+export function viewOf(s: StoreOrView): ReadView {
+  return isReadView(s) ? s : makeView(s, null);
 }
 
-function makeView(store: Store, orgId: string | null): DataView {
+function makeView(store: Store, orgId: string | null): ReadView {
   const own = (table: string) => sql.ref(`${table}.org_id`);
   const visible = (table: OverlayTable) => {
     if (table === 'source') {
@@ -484,17 +485,18 @@ function makeView(store: Store, orgId: string | null): DataView {
     const replaceable = idn.where ? sql`${sql.ref(`${table}.${idn.where}`)} is null and ` : sql``;
     return sql<boolean>`(${own(table)} = ${orgId} or (${own(table)} is null and not (${replaceable}exists (select 1 from ${sql.table(table)} as ov where ov.org_id = ${orgId} and ${sql.join(same, sql` and `)}))))`;
   };
-  const view: DataView = {
-    kind: 'data-view',
+  const view: ReadView = {
+    kind: 'read-view',
     store,
+    db: store.db,
     orgId,
     from(table) {
       return store.db.selectFrom(table as 'material').where(visible(table)) as never;
     },
     own(table) {
-      return (orgId === null ? sql<number>`0` : sql<number>`case when ${own(table)} is null then 0 else 1 end`).as(
-        'own',
-      );
+      return (
+        orgId === null ? sql<number>`0` : sql<number>`case when ${own(table)} is null then 0 else 1 end`
+      ).as('own');
     },
     async dataVersion() {
       const pub = await publicDataVersion(store);

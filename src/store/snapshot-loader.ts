@@ -1,7 +1,7 @@
 import { buildSnapshot, type NetworkSnapshot } from '../engine/network/index.js';
-import { AGGREGATE_CODES } from '../model/index.js';
 import type { Material, Production, Recipe } from '../model/index.js';
-import type { StoreOrView } from './data-view.js';
+import { AGGREGATE_CODES } from '../model/index.js';
+import type { StoreOrView } from './read-view.js';
 import { viewOf } from './scoped-repository.js';
 import type { Store } from './store.js';
 import { fromStored } from './stored-row.js';
@@ -22,11 +22,7 @@ export async function dataVersion(store: Store): Promise<string> {
  */
 export function newestEditions<
   R extends { material_id: string; period: string; source_id: string; own: number | string },
->(
-  rows: readonly R[],
-  sourceYear: (id: string) => number,
-  counts: (r: R) => boolean = () => true,
-): R[] {
+>(rows: readonly R[], sourceYear: (id: string) => number, counts: (r: R) => boolean = () => true): R[] {
   const best = new Map<string, number>();
   const key = (r: R) => `${r.material_id}|${r.period}`;
   for (const r of rows) {
@@ -35,9 +31,7 @@ export function newestEditions<
     const k = key(r);
     if ((best.get(k) ?? Number.NEGATIVE_INFINITY) < ed) best.set(k, ed);
   }
-  return rows.filter(
-    (r) => Number(r.own) || !counts(r) || sourceYear(r.source_id) === best.get(key(r)),
-  );
+  return rows.filter((r) => Number(r.own) || !counts(r) || sourceYear(r.source_id) === best.get(key(r)));
 }
 
 /**

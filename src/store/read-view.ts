@@ -1,4 +1,4 @@
-import type { AliasedRawBuilder, SelectQueryBuilder } from 'kysely';
+import type { AliasedRawBuilder, Kysely, SelectQueryBuilder } from 'kysely';
 import type { NetworkSnapshot } from '../engine/network/index.js';
 import type { Database } from './database.js';
 import type { Store } from './store.js';
@@ -14,7 +14,7 @@ import type { Store } from './store.js';
  *
  * Those two are the only constructors; the organisation filter itself lives in
  * scoped-repository.ts. Tables without organisation rows (country, statistic, governance, dmf …)
- * are read through `view.store` as before.
+ * are read through `view.db` as before.
  *
  * Overlay rule (docs/org-data.md "What the overlay changes"): an organisation's row is added to
  * the public rows, except where it has the identity of public rows, which it then replaces in that
@@ -45,9 +45,14 @@ export type OverlayTable =
   | 'agreement'
   | 'source';
 
-export interface DataView {
-  readonly kind: 'data-view';
+export interface ReadView {
+  readonly kind: 'read-view';
   readonly store: Store;
+  /**
+   * The store's query builder, for tables that hold no organisation rows (country, statistic,
+   * governance, dmf …); overlay tables are read with `from` (a structural test checks services).
+   */
+  readonly db: Kysely<Database>;
   /** the organisation whose rows overlay the public ones; null for the public view */
   readonly orgId: string | null;
   /** a select from `table`, already restricted to the rows this view sees */
@@ -71,8 +76,8 @@ export interface DataView {
 }
 
 /** Services take a store (its public view) or a view. */
-export type StoreOrView = Store | DataView;
+export type StoreOrView = Store | ReadView;
 
-export function isDataView(s: StoreOrView): s is DataView {
-  return (s as DataView).kind === 'data-view';
+export function isReadView(s: StoreOrView): s is ReadView {
+  return (s as ReadView).kind === 'read-view';
 }
