@@ -181,8 +181,8 @@ async function materialReport(
     .orderBy('share', 'desc')
     .execute();
   for (const r of imports) sourceIds.add(r.source_id);
-  const sources = await store.db
-    .selectFrom('source')
+  const sources = await viewOf(store)
+    .from('source')
     .selectAll()
     .where('id', 'in', [...sourceIds])
     .execute();

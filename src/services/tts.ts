@@ -275,7 +275,7 @@ export async function buildTtsNetwork(
       .where('country', '!=', AGGREGATE_CODES.world)
       .execute(),
     view.from('recipe').selectAll().execute(),
-    store.db.selectFrom('source').select(['id', 'year']).execute(),
+    view.from('source').select(['id', 'year']).execute(),
   ]);
   const edition = new Map(sourceRows.map((s) => [s.id, Number(s.year)]));
   // the newest public edition of each (material, year), with an organisation's own rows beside it;

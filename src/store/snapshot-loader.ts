@@ -49,7 +49,7 @@ export async function loadSnapshot(source: StoreOrView, year: number): Promise<N
       .where('measure', 'in', ['production', 'capacity'])
       .execute(),
     view.from('recipe').selectAll().execute(),
-    view.store.db.selectFrom('source').select(['id', 'year']).execute(),
+    view.from('source').select(['id', 'year']).execute(),
     view.dataVersion(),
   ]);
   const sourceYear = new Map(sources.map((s) => [s.id, Number(s.year)]));

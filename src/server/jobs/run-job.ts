@@ -160,8 +160,9 @@ async function importOrgData(
     onProgress(1, 1, 'written');
     return res;
   }
-  const importer = importerFor(p.format ?? 'interchange');
-  if (!importer || importer.format !== 'interchange')
+  // the interchange importer is registered as "trustmap" (`import --format trustmap`); "interchange" is accepted too
+  const importer = importerFor(!p.format || p.format === 'interchange' ? 'trustmap' : p.format);
+  if (!importer || importer.format !== 'trustmap')
     throw new ValidationError([
       { file: p.label, message: 'an organisation imports its portfolio or the interchange format' },
     ]);
