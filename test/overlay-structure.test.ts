@@ -34,7 +34,7 @@ const ORG_FILTER =
   /\bwhere\(\s*['"`][\w.]*org_id['"`]|org_id\s*(is\b|=|<>|!=|in\b)|\.org_id\s*(===|!==|==|!=)/;
 
 /** the lines of `text` that read an overlay table directly or filter by organisation */
-export function violations(text: string): string[] {
+function violations(text: string): string[] {
   return text.split('\n').filter((line) => DIRECT.test(line) || JOIN.test(line) || ORG_FILTER.test(line));
 }
 
