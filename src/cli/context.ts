@@ -1,6 +1,9 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { findOrganisation } from '../store/accounts.js';
 import { defaultDbLocation, isPostgresUrl, openStore } from '../store/open.js';
+import type { StoreOrView } from '../store/read-view.js';
+import { orgRepository } from '../store/scoped-repository.js';
 import type { Store } from '../store/store.js';
 import { UsageError } from './errors.js';
 
@@ -22,4 +25,18 @@ export async function openExisting(cmd: Command): Promise<Store> {
     );
   }
   return openStore(loc);
+}
+
+/** Help of the analysis commands' `--org` option. */
+export const ORG_OPTION_HELP =
+  "run on the public data overlaid with this organisation's own rows (id or name; docs/org-data.md)";
+
+/**
+ * What an analysis command reads: the public data (the store), or with `--org` the public data
+ * overlaid with that organisation's rows, through its scoped repository.
+ */
+export async function viewFor(store: Store, org: string | undefined): Promise<StoreOrView> {
+  if (org === undefined) return store;
+  const found = await findOrganisation(store, org);
+  return orgRepository(store, found.id).view();
 }

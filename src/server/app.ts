@@ -86,6 +86,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     store: opts.store,
     auth: new AuthCache(limits.authCacheMs),
     dataVersionMemo: null,
+    viewKeyMemo: new Map(),
     cache: new ResultCache(limits.cacheEntries),
     jobs: new JobQueue({
       location: opts.dbLocation ?? opts.store.location,
@@ -94,8 +95,9 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       threadsPerJob: limits.jobThreads,
       log,
       onFinished: (job) => {
-        // an import changes the data: drop cached results at once (the data version changes too)
-        if (job.kind === 'import' && job.status === 'done') dataChanged(ctx);
+        // an import changes the data: read the versions again at once, so the keys of the written
+        // scope change (importUpload, which knows the scope, also empties the cache after a public one)
+        if (job.kind === 'import' && job.status === 'done') dataChanged(ctx, 'org');
       },
     }),
     limits,

@@ -1,5 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal, Role } from '../store/accounts.js';
+import type { ReadView } from '../store/read-view.js';
+import { orgRepository } from '../store/scoped-repository.js';
 import { dataVersion } from '../store/snapshot-loader.js';
 import type { Store } from '../store/store.js';
 import type { AuthCache } from './auth-cache.js';
@@ -37,6 +39,8 @@ export interface ServerContext {
   auth: AuthCache;
   /** the data version read last, and until when it is trusted (see currentDataVersion) */
   dataVersionMemo: { value: Promise<string>; until: number } | null;
+  /** each organisation's view cache key read last, and until when it is trusted (see viewOf) */
+  viewKeyMemo: Map<string, { value: Promise<string>; until: number }>;
   cache: ResultCache;
   jobs: JobQueue;
   limits: ServerLimits;
@@ -84,8 +88,37 @@ export function currentDataVersion(ctx: ServerContext): Promise<string> {
   return value;
 }
 
-/** After a write through this server: the next request reads the version again; cached results go. */
-export function dataChanged(ctx: ServerContext): void {
+/**
+ * The principal's view (public data overlaid with its organisation's rows) and the view's cache
+ * key, read at most once a second per organisation like the data version; imports and deletes
+ * through this server drop it at once (`dataChanged`).
+ */
+export async function viewOf(ctx: ServerContext, p: Principal): Promise<{ view: ReadView; key: string }> {
+  const view = orgRepository(ctx.store, p).view();
+  const now = Date.now();
+  let memo = ctx.viewKeyMemo.get(p.orgId);
+  if (!memo || memo.until <= now) {
+    memo = { value: view.cacheKey(), until: now + DATA_VERSION_TTL_MS };
+    ctx.viewKeyMemo.set(p.orgId, memo);
+    const m = memo;
+    m.value.catch(() => {
+      if (ctx.viewKeyMemo.get(p.orgId) === m) ctx.viewKeyMemo.delete(p.orgId);
+    });
+    // a bounded memo: organisations not seen for a second are dropped
+    if (ctx.viewKeyMemo.size > 1000)
+      for (const [k, v] of ctx.viewKeyMemo) if (v.until <= now) ctx.viewKeyMemo.delete(k);
+  }
+  return { view, key: await memo.value };
+}
+
+/**
+ * After a write through this server: the next request reads the versions again, so the written
+ * scope's cache keys change at once. A public import changes every key and also empties the cache;
+ * an organisation's import or delete changes only that organisation's keys (its older entries age
+ * out of the LRU; other organisations' cached results stay valid and stay cached).
+ */
+export function dataChanged(ctx: ServerContext, scope: 'public' | 'org' = 'public'): void {
   ctx.dataVersionMemo = null;
-  ctx.cache.clear();
+  ctx.viewKeyMemo.clear();
+  if (scope === 'public') ctx.cache.clear();
 }

@@ -11,7 +11,8 @@ import {
 import { HTS4_MATERIAL, USITC_SOURCE } from '../importers/usitc-trade.js';
 import { type Issue, type Material, ValidationError } from '../model/index.js';
 import { regionMembers, resolveMaterials } from '../store/queries.js';
-import type { Store } from '../store/store.js';
+import type { StoreOrView } from '../store/read-view.js';
+import { viewOf } from '../store/scoped-repository.js';
 import { sourcingReport, unitFactor } from './sourcing.js';
 
 /**
@@ -181,20 +182,19 @@ export function valueOfGroup(
   return onlyGroup ? row.value : null;
 }
 
-async function flows(store: Store, hs: string, year: number): Promise<FlowRow[]> {
-  return store.db
-    .selectFrom('trade_flow')
+async function flows(store: StoreOrView, hs: string, year: number): Promise<FlowRow[]> {
+  return viewOf(store)
+    .from('trade_flow')
     .select(['exporter', 'importer', 'measure', 'quantity', 'value', 'note'])
     .where('reporter', '=', 'USA')
     .where('hs_code', '=', hs)
     .where('period', '=', String(year))
-    .where('org_id', 'is', null)
     .execute();
 }
 
-async function newestYear(store: Store, hs: string): Promise<number | null> {
-  const r = await store.db
-    .selectFrom('trade_flow')
+async function newestYear(store: StoreOrView, hs: string): Promise<number | null> {
+  const r = await viewOf(store)
+    .from('trade_flow')
     .select((eb) => eb.fn.max('period').as('y'))
     .where('reporter', '=', 'USA')
     .where('hs_code', '=', hs)
@@ -254,7 +254,7 @@ function describeDuty(e: DutyEntry): string {
 
 /** US apparent consumption (P + M − E, USGS) in kg, or why not. */
 async function usConsumption(
-  store: Store,
+  store: StoreOrView,
   m: Material,
   year: number,
   unit: string,
@@ -285,7 +285,11 @@ async function usConsumption(
   };
 }
 
-export async function costGapReport(store: Store, m: Material, opts: CostGapOptions): Promise<CostGapReport> {
+export async function costGapReport(
+  store: StoreOrView,
+  m: Material,
+  opts: CostGapOptions,
+): Promise<CostGapReport> {
   const code = (opts.region ?? COST_GAP_DEFAULTS.region).toUpperCase();
   const members = await regionMembers(store, code);
   const minShare = opts.minShare ?? COST_GAP_DEFAULTS.minShare;
@@ -508,7 +512,7 @@ export async function costGapReport(store: Store, m: Material, opts: CostGapOpti
 
 /** Every material the query names (a commodity may name several; those without a heading say so). */
 export async function costGapReports(
-  store: Store,
+  store: StoreOrView,
   query: string,
   opts: CostGapOptions,
 ): Promise<CostGapReport[]> {

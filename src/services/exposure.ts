@@ -18,8 +18,9 @@ import {
 } from '../engine/network/index.js';
 import { type Material, NotFoundError, type PublishedFact } from '../model/index.js';
 import { regionMembers, resolveMaterials } from '../store/queries.js';
+import type { StoreOrView } from '../store/read-view.js';
+import { viewOf } from '../store/scoped-repository.js';
 import { loadSnapshot } from '../store/snapshot-loader.js';
-import type { Store } from '../store/store.js';
 import { fromStored } from '../store/stored-row.js';
 
 /**
@@ -255,11 +256,11 @@ interface MarketInfo {
 
 /** Sourcing data → market descriptions: USGS bilateral import shares, then curated published facts. */
 async function loadMarkets(
-  store: Store,
+  store: StoreOrView,
   snapshotMaterials: ReadonlySet<string>,
   year: number,
 ): Promise<MarketInfo[]> {
-  const rows = await store.db.selectFrom('sourcing_share').selectAll().where('org_id', 'is', null).execute();
+  const rows = await viewOf(store).from('sourcing_share').selectAll().execute();
   const groups = new Map<string, typeof rows>();
   for (const r of rows) {
     if (!snapshotMaterials.has(r.material_id)) continue;
@@ -348,9 +349,9 @@ const ROLE_NAMES: Record<number, string> = {
   [NODE_WORLD]: 'world',
 };
 
-async function newestYear(store: Store): Promise<number> {
-  const rows = await store.db
-    .selectFrom('production')
+async function newestYear(store: StoreOrView): Promise<number> {
+  const rows = await viewOf(store)
+    .from('production')
     .select((eb) => eb.fn.max('period').as('p'))
     .where('measure', '=', 'production')
     .where('period', 'like', '____')
@@ -359,7 +360,7 @@ async function newestYear(store: Store): Promise<number> {
   return Number.isFinite(y) && y > 0 ? y : new Date().getFullYear();
 }
 
-async function resolveOne(store: Store, query: string): Promise<Material> {
+async function resolveOne(store: StoreOrView, query: string): Promise<Material> {
   const found = await resolveMaterials(store, query);
   if (found.length === 1) return found[0]!;
   throw new NotFoundError(
@@ -370,7 +371,7 @@ async function resolveOne(store: Store, query: string): Promise<Material> {
 }
 
 export async function exposureReport(
-  store: Store,
+  store: StoreOrView,
   materialId: string,
   opts: ExposureReportOptions = {},
 ): Promise<ExposureReport> {

@@ -3,7 +3,8 @@ import { fitHolt, holtForecast, minimumObservations } from '../engine/forecast/h
 import { USITC_SOURCE } from '../importers/usitc-trade.js';
 import type { Material } from '../model/index.js';
 import { regionMembers, resolveMaterials } from '../store/queries.js';
-import type { Store } from '../store/store.js';
+import type { StoreOrView } from '../store/read-view.js';
+import { viewOf } from '../store/scoped-repository.js';
 import { headingOf, quantityPreferences } from './cost-gap.js';
 import { sourcingReport } from './sourcing.js';
 
@@ -146,7 +147,7 @@ function contiguousTail(points: Map<string, number>): {
   };
 }
 
-async function usConsumptionSeries(store: Store, m: Material): Promise<HistoricalSeries | string> {
+async function usConsumptionSeries(store: StoreOrView, m: Material): Promise<HistoricalSeries | string> {
   const points = new Map<string, number>();
   const sources = new Set<string>();
   let unit = m.unit;
@@ -185,19 +186,18 @@ async function usConsumptionSeries(store: Store, m: Material): Promise<Historica
 }
 
 async function usTradeSeries(
-  store: Store,
+  store: StoreOrView,
   m: Material,
   id: 'us-imports' | 'us-import-value',
 ): Promise<HistoricalSeries | string> {
   const hs = headingOf(m.id);
   if (!hs) return `no USITC heading is exactly ${m.id}`;
-  const rows = await store.db
-    .selectFrom('trade_flow')
+  const rows = await viewOf(store)
+    .from('trade_flow')
     .select(['period', 'measure', 'quantity', 'value'])
     .where('reporter', '=', 'USA')
     .where('hs_code', '=', hs)
     .where('importer', '=', 'USA')
-    .where('org_id', 'is', null)
     .execute();
   const notes: string[] = ['18 partner countries only (no world total): not total US imports'];
   let measure = 'imports_for_consumption.customs_value_usd';
@@ -248,15 +248,14 @@ async function usTradeSeries(
 }
 
 async function indiaSeries(
-  store: Store,
+  store: StoreOrView,
   m: Material,
   id: 'india-imports' | 'india-exports' | 'india-chapter-imports' | 'india-chapter-imports-china',
 ): Promise<HistoricalSeries | string> {
-  let q = store.db
-    .selectFrom('trade_flow')
+  let q = viewOf(store)
+    .from('trade_flow')
     .select(['period', 'value', 'source_id', 'hs_code', 'exporter'])
-    .where('reporter', '=', 'IND')
-    .where('org_id', 'is', null);
+    .where('reporter', '=', 'IND');
   const notes: string[] = ['Indian fiscal years (April–March); nominal USD'];
   if (id === 'india-imports' || id === 'india-exports') {
     const hs = headingOf(m.id);
@@ -301,7 +300,7 @@ async function indiaSeries(
   };
 }
 
-async function shortageSeries(store: Store, m: Material): Promise<HistoricalSeries | string> {
+async function shortageSeries(store: StoreOrView, m: Material): Promise<HistoricalSeries | string> {
   const rows = await store.db
     .selectFrom('shortage')
     .select(['substance', 'initial_posting_date', 'snapshot_date', 'source_id'])
@@ -407,7 +406,7 @@ export function forecastSeries(
 }
 
 export async function forecastReport(
-  store: Store,
+  store: StoreOrView,
   m: Material,
   opts: ForecastOptions = {},
 ): Promise<ForecastReport> {
@@ -460,7 +459,7 @@ export async function forecastReport(
 }
 
 export async function forecastReports(
-  store: Store,
+  store: StoreOrView,
   query: string,
   opts: ForecastOptions = {},
 ): Promise<ForecastReport[]> {

@@ -1,7 +1,8 @@
 import { type Concentration, concentration } from '../engine/analytics/concentration.js';
 import type { Material, Measure, Source } from '../model/index.js';
 import { productionOf, regionMembers, resolveMaterials } from '../store/queries.js';
-import type { Store } from '../store/store.js';
+import type { StoreOrView } from '../store/read-view.js';
+import { viewOf } from '../store/scoped-repository.js';
 import { fromStored } from '../store/stored-row.js';
 
 /** Everything `trustmap show` (and the API's material endpoint) says about one material. */
@@ -65,7 +66,7 @@ export interface ReportOptions {
 }
 
 export async function materialReports(
-  store: Store,
+  store: StoreOrView,
   query: string,
   opts: ReportOptions = {},
 ): Promise<MaterialReport[]> {
@@ -80,7 +81,7 @@ export async function materialReports(
 }
 
 async function materialReport(
-  store: Store,
+  store: StoreOrView,
   m: Material,
   opts: { concern: string; region?: { code: string; members: Set<string> } },
 ): Promise<MaterialReport> {
@@ -89,16 +90,23 @@ async function materialReport(
   const assumptions = new Set<string>();
   if (m.illustrative) assumptions.add(`${m.id} is an illustrative record`);
 
-  // group by (measure, period); keep the newest edition of each
+  // group by (measure, period); keep the newest edition of each, and an organisation's own rows
+  // beside it (read-view.ts)
   const groups = new Map<string, typeof rows>();
+  const own = new Map<string, typeof rows>();
   for (const r of rows) {
     if (r.facility_id) continue;
     const k = `${r.measure}|${r.period}`;
+    if (r.own) {
+      own.set(k, [...(own.get(k) ?? []), r]);
+      continue;
+    }
     const g = groups.get(k);
     if (!g) groups.set(k, [r]);
     else if (r.source_year > g[0]!.source_year) groups.set(k, [r]);
     else if (r.source_year === g[0]!.source_year && r.source_id === g[0]!.source_id) g.push(r);
   }
+  for (const [k, o] of own) groups.set(k, [...(groups.get(k) ?? []), ...o]);
   const conc: MaterialReport['concentration'] = [];
   for (const [k, g] of groups) {
     const [measure, period] = k.split('|') as [Measure, string];
@@ -134,9 +142,9 @@ async function materialReport(
     .orderBy('period', 'desc')
     .execute();
   for (const s of stats) sourceIds.add(s.source_id);
-  const recipeRows = await store.db
-    .selectFrom('recipe')
-    .innerJoin('material', 'material.id', 'recipe.input_id')
+  const recipeRows = await viewOf(store)
+    .from('recipe')
+    .innerJoin(viewOf(store).from('material').selectAll().as('material'), 'material.id', 'recipe.input_id')
     .select([
       'recipe.input_id',
       'material.name',
@@ -150,7 +158,6 @@ async function materialReport(
       'recipe.source_id',
     ])
     .where('recipe.output_id', '=', m.id)
-    .where('recipe.org_id', 'is', null)
     .orderBy('recipe.input_id')
     .execute();
   for (const r of recipeRows) {
@@ -160,24 +167,22 @@ async function materialReport(
         `recipe ${m.id} ← ${r.input_id} is illustrative${r.quantity === null ? ' (quantity unknown)' : ''}`,
       );
   }
-  const usedIn = await store.db
-    .selectFrom('recipe')
-    .innerJoin('material', 'material.id', 'recipe.output_id')
+  const usedIn = await viewOf(store)
+    .from('recipe')
+    .innerJoin(viewOf(store).from('material').selectAll().as('material'), 'material.id', 'recipe.output_id')
     .select(['material.id', 'material.name', 'material.stage'])
     .where('recipe.input_id', '=', m.id)
-    .where('recipe.org_id', 'is', null)
     .orderBy('material.id')
     .execute();
-  const imports = await store.db
-    .selectFrom('sourcing_share')
+  const imports = await viewOf(store)
+    .from('sourcing_share')
     .select(['importer', 'partner', 'period', 'share', 'detail', 'source_id'])
     .where('material_id', '=', m.id)
-    .where('org_id', 'is', null)
     .orderBy('share', 'desc')
     .execute();
   for (const r of imports) sourceIds.add(r.source_id);
-  const sources = await store.db
-    .selectFrom('source')
+  const sources = await viewOf(store)
+    .from('source')
     .selectAll()
     .where('id', 'in', [...sourceIds])
     .execute();
@@ -218,7 +223,7 @@ export function substanceNames(m: Material): string[] {
 }
 
 /** Active Type II DMF holders of an API, by country (the public context of an organisation portfolio too). */
-export async function dmfSummary(store: Store, m: Material): Promise<DmfSummary | null> {
+export async function dmfSummary(store: StoreOrView, m: Material): Promise<DmfSummary | null> {
   const names = substanceNames(m);
   const dmfs = await store.db
     .selectFrom('dmf')

@@ -32,9 +32,9 @@ import {
   UniformDistribution,
 } from '../model/hazard-set.js';
 import { type Issue, type Material, NotFoundError, type Scenario, ValidationError } from '../model/index.js';
-import type { Store } from '../store/store.js';
+import type { StoreOrView } from '../store/read-view.js';
 import type { McWorkerData, McWorkerMessage, McWorkerRequest } from './montecarlo-worker.js';
-import { codeVersion, resolver, simulationNetwork } from './simulate.js';
+import { codeVersion, dataLevers, resolver, simulationNetwork } from './simulate.js';
 
 /**
  * `trustmap montecarlo`: load a hazard set (a file, or a set bundled under scenarios/sets),
@@ -227,7 +227,7 @@ function _norm(s: string): string {
  * field and suggests near names.
  */
 export async function resolveHazardSet(
-  store: Store,
+  store: StoreOrView,
   set: HazardSet,
 ): Promise<{ set: HazardSet; regions: Record<string, string[]>; materials: Material[] }> {
   const names = await resolver(store);
@@ -439,7 +439,7 @@ export async function runMonteCarlo(
  * NotFoundError (fields named) for a bad set.
  */
 export async function monteCarloReport(
-  store: Store,
+  store: StoreOrView,
   input: unknown,
   opts: MonteCarloRunOptions & { file?: string },
 ): Promise<MonteCarloReport> {
@@ -449,7 +449,11 @@ export async function monteCarloReport(
       { column: 'seed', message: `must be a whole number 0 … ${MAX_SEED}, got ${seed}` },
     ]);
   const given = validateHazardSet(input, opts.file);
-  const { set, regions, materials } = await resolveHazardSet(store, given);
+  const resolved = await resolveHazardSet(store, given);
+  const { regions, materials } = resolved;
+  // the view's stock and agreement records join the set's levers (as in `simulate`)
+  const data = await dataLevers(store, resolved.set.levers, resolved.set.year, materials);
+  const set: HazardSet = data.notes.length ? { ...resolved.set, levers: data.levers } : resolved.set;
   const net = await simulationNetwork(store, networkScenario(set), materials);
   const plan = planMonteCarlo(net, set, { seed, regions });
   const sensitivityRuns =
@@ -461,6 +465,8 @@ export async function monteCarloReport(
     opts.runs + (result.sensitivity ? result.sensitivity.runs * result.sensitivity.variants.length : 0);
   return {
     ...result,
+    sources: [...new Set([...result.sources, ...data.sources])],
+    assumptions: [...result.assumptions, ...data.notes],
     run: {
       codeVersion: codeVersion(),
       dataVersion: net.dataVersion,

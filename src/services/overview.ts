@@ -1,7 +1,7 @@
 import { type Concentration, concentration, isUnavailable } from '../engine/analytics/concentration.js';
 import type { Material } from '../model/index.js';
 import { listMaterials, newestProductionByMaterial } from '../store/queries.js';
-import type { Store } from '../store/store.js';
+import type { StoreOrView } from '../store/read-view.js';
 
 export interface OverviewRow {
   material: Pick<Material, 'id' | 'name' | 'stage' | 'tags' | 'illustrative'>;
@@ -25,7 +25,7 @@ export interface ApiOverviewRow {
  * The main job's overview: critical minerals ranked by production concentration (newest year
  * with figures, newest edition), and APIs ranked by how few independent DMF holders they have.
  */
-export async function overview(store: Store, opts: { concern?: string; limit?: number } = {}) {
+export async function overview(store: StoreOrView, opts: { concern?: string; limit?: number } = {}) {
   const concern = opts.concern ?? 'CHN';
   const limit = opts.limit ?? 15;
   const materials = await listMaterials(store);

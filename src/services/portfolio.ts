@@ -119,9 +119,8 @@ export async function portfolioReport(
     ] as string[];
     const ctx = new Map<string, ApiFinding['publicContext']>();
     if (ids.length) {
-      const mats = await store.db.selectFrom('material').selectAll().where('id', 'in', ids).execute();
+      const mats = await repo.view().from('material').selectAll().where('id', 'in', ids).execute();
       for (const row of mats) {
-        if (row.org_id !== null && row.org_id !== repo.orgId) continue;
         const m = fromStored<Material>('material', row);
         const d = m.stage === 'api' ? await dmfSummary(store, m) : null;
         ctx.set(m.id, {
@@ -139,7 +138,7 @@ export async function portfolioReport(
         'DMF holder counts are not capacity: they say who may supply the US market, not how much',
       );
   }
-  const sources = sourceIds.size ? (await listSources(store)).filter((s) => sourceIds.has(s.id)) : [];
+  const sources = sourceIds.size ? (await listSources(repo.view())).filter((s) => sourceIds.has(s.id)) : [];
   return {
     org: repo.orgId,
     concern,
@@ -379,7 +378,9 @@ export async function portfolioImpact(
   opts: ImpactOptions = {},
 ): Promise<PortfolioImpact> {
   const sc = validateScenario(scenario);
-  const r = await resolver(store);
+  const repo = orgRepository(store, org);
+  // scenario names resolve against public + own materials
+  const r = await resolver(repo.view());
   const market = opts.market ? opts.market.toUpperCase() : null;
   if (market) r.country(market, 'market');
   const notAssessed: string[] = [];
@@ -398,7 +399,6 @@ export async function portfolioImpact(
     const materials = new Set(s.materials.flatMap((m, k) => r.material(m, `shocks/${i}/materials/${k}`)));
     shocks.push({ i, s, materials });
   });
-  const repo = orgRepository(store, org);
   const p = await repo.portfolio();
   const products = impactOf(p, shocks, sc.horizon_days, market);
   const assumptions = [

@@ -1,7 +1,7 @@
 import { concentration, isUnavailable, type Unavailable } from '../engine/analytics/concentration.js';
 import type { Material } from '../model/index.js';
 import { listMaterials, newestProductionByMaterial, regionMembers } from '../store/queries.js';
-import type { Store } from '../store/store.js';
+import type { StoreOrView } from '../store/read-view.js';
 import { medicineVulnerability } from './medicine-vulnerability.js';
 import { sourcingReport } from './sourcing.js';
 import { supplyRiskAll } from './supply-risk.js';
@@ -53,7 +53,7 @@ export interface RiskTableOptions {
  * country of concern and of the region, the region's import reliance and (EU) supply risk; per API,
  * the medicine vulnerability score. Every figure keeps its own sources; unavailable ones say why.
  */
-export async function riskTable(store: Store, opts: RiskTableOptions = {}): Promise<RiskTable> {
+export async function riskTable(store: StoreOrView, opts: RiskTableOptions = {}): Promise<RiskTable> {
   const concern = (opts.concern ?? 'CHN').toUpperCase();
   const code = (opts.region ?? 'TRUST').toUpperCase();
   const euRegion = code === 'EU' || code === 'EU27';

@@ -1,8 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync, gzipSync } from 'node:zlib';
 import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { Value } from '@sinclair/typebox/value';
@@ -23,9 +22,12 @@ import {
   ValidationError,
 } from '../model/index.js';
 import { listMaterials } from '../store/queries.js';
-import { findRunIds, getRunRow, insertRun, listRunRows, type SimulationRunRow } from '../store/runs.js';
-import { dataVersion, loadSnapshot } from '../store/snapshot-loader.js';
+import type { StoreOrView } from '../store/read-view.js';
+import { findRunIds, getRunRow, insertRun, listRunRows } from '../store/runs.js';
+import { orgRepository, viewOf } from '../store/scoped-repository.js';
+import { loadSnapshot } from '../store/snapshot-loader.js';
 import type { Store } from '../store/store.js';
+import { decodeRunRow, encodeRunRow, newRunId, runMetaOf } from './run-codec.js';
 import { sourcingReport, unitFactor } from './sourcing.js';
 
 /**
@@ -186,7 +188,7 @@ export interface Resolver {
   regions: Record<string, string[]>;
 }
 
-export async function resolver(store: Store): Promise<Resolver> {
+export async function resolver(store: StoreOrView): Promise<Resolver> {
   const [materials, countries, members] = await Promise.all([
     listMaterials(store),
     store.db.selectFrom('country').select(['iso3', 'name']).execute(),
@@ -297,7 +299,7 @@ const bilateralCache = new Map<string, Promise<Map<string, BilateralDemand | nul
  * the one published consumption row; domestic share (production − exports) / D, imports by the
  * USGS import-source shares, the rest of unknown origin.
  */
-async function usDemand(store: Store, m: Material, year: number): Promise<BilateralDemand | null> {
+async function usDemand(store: StoreOrView, m: Material, year: number): Promise<BilateralDemand | null> {
   const rep = await sourcingReport(store, m, { region: 'USA', year });
   const us = rep.members.find((x) => x.country === 'USA');
   if (!us || !us.unit) return null;
@@ -357,8 +359,8 @@ async function usDemand(store: Store, m: Material, year: number): Promise<Bilate
   };
 }
 
-async function bilateralFor(store: Store, dv: string, year: number, materials: Material[]) {
-  const key = `${store.location}|${dv}|${year}`;
+async function bilateralFor(store: StoreOrView, dv: string, year: number, materials: Material[]) {
+  const key = `${viewOf(store).store.location}|${dv}|${year}`;
   let cached = bilateralCache.get(key);
   if (!cached) {
     cached = Promise.resolve(new Map());
@@ -386,11 +388,13 @@ const NETWORK_CACHE_SIZE = 4;
 
 /** The calibrated network for a scenario's base year, scope and calibration levers (cached). */
 export async function simulationNetwork(
-  store: Store,
+  store: StoreOrView,
   sc: Scenario,
   materials: Material[],
 ): Promise<SimNetwork> {
-  const dv = await dataVersion(store);
+  const view = viewOf(store);
+  // the view's cache key: public data version, or the organisation's id and data version
+  const dv = await view.cacheKey();
   const scope = new Set<string>(sc.materials ?? []);
   if (scope.size) {
     for (const s of sc.shocks) for (const m of s.materials) scope.add(m);
@@ -408,11 +412,18 @@ export async function simulationNetwork(
     material: r.material,
     country: r.supplier,
   }));
-  const key = JSON.stringify([store.location, dv, sc.year, [...scope].sort(), agreements, extraProducers]);
+  const key = JSON.stringify([
+    view.store.location,
+    dv,
+    sc.year,
+    [...scope].sort(),
+    agreements,
+    extraProducers,
+  ]);
   let p = networkCache.get(key);
   if (!p) {
     p = (async () => {
-      const snapshot = await loadSnapshot(store, sc.year);
+      const snapshot = await loadSnapshot(view, sc.year);
       const options = scope.size ? { scope: [...scope] } : {};
       const simulated = new Set(simulatedMaterials({ snapshot, materials, options }));
       const bilateral = await bilateralFor(
@@ -428,6 +439,88 @@ export async function simulationNetwork(
     while (networkCache.size > NETWORK_CACHE_SIZE) networkCache.delete(networkCache.keys().next().value!);
   }
   return p;
+}
+
+// ── stock and agreement records of the view as levers ───────────────────────────────────────
+
+export interface DataLevers {
+  levers: NonNullable<Scenario['levers']>;
+  /** what was added, for the report's assumptions */
+  notes: string[];
+  sources: string[];
+}
+
+/**
+ * The view's stock and agreement records (an organisation's own, in its view; public ones, if the
+ * public data hold any) as scenario levers, beside the scenario's own: a stock record with a days
+ * of cover becomes a stock lever of its holder country unless the scenario sets one for the same
+ * holder and material (the scenario wins); an agreement in force in the base year
+ * (start_year ≤ year ≤ end_year) becomes an agreement lever, its volume converted to the
+ * material's unit (an agreement in a unit that cannot be converted is left out and said so).
+ */
+export async function dataLevers(
+  source: StoreOrView,
+  levers: Scenario['levers'],
+  year: number,
+  materials: readonly Material[],
+): Promise<DataLevers> {
+  const view = viewOf(source);
+  const byId = new Map(materials.map((m) => [m.id, m]));
+  const [stocks, agreements] = await Promise.all([
+    view.from('stock').selectAll().where('days_of_cover', 'is not', null).orderBy('row_id').execute(),
+    view
+      .from('agreement')
+      .selectAll()
+      .where('start_year', '<=', year)
+      .where('end_year', '>=', year)
+      .orderBy('id')
+      .execute(),
+  ]);
+  const out: NonNullable<Scenario['levers']> = structuredClone(levers ?? {});
+  const notes: string[] = [];
+  const sources = new Set<string>();
+  const given = new Set((out.stocks ?? []).map((st) => `${st.holder}|${st.material}`));
+  // the newest period of each (holder, material)
+  const newest = new Map<string, (typeof stocks)[number]>();
+  for (const r of stocks) {
+    const k = `${r.holder_country}|${r.material_id}`;
+    const cur = newest.get(k);
+    if (!cur || r.period > cur.period) newest.set(k, r);
+  }
+  for (const [k, r] of newest) {
+    if (given.has(k) || !byId.has(r.material_id)) continue;
+    (out.stocks ??= []).push({
+      holder: r.holder_country,
+      material: r.material_id,
+      days_of_cover: Number(r.days_of_cover),
+      illustrative: Boolean(r.illustrative),
+    });
+    sources.add(r.source_id);
+    notes.push(
+      `stock record: ${r.holder_country} holds ${Number(r.days_of_cover)} days of cover of ${r.material_id} (${r.kind}, ${r.period}${r.illustrative ? ', illustrative' : ''})`,
+    );
+  }
+  for (const r of agreements) {
+    const m = byId.get(r.material_id);
+    if (!m) continue;
+    const f = unitFactor(r.unit, m.unit);
+    if (f === null) {
+      notes.push(`agreement ${r.id} left out: its unit ${r.unit} does not convert to ${m.unit}`);
+      continue;
+    }
+    (out.agreements ??= []).push({
+      buyer: r.buyer,
+      supplier: r.supplier,
+      material: r.material_id,
+      volume_per_year: Number(r.volume_per_year) * f,
+      illustrative: Boolean(r.illustrative),
+    });
+    sources.add(r.source_id);
+    notes.push(
+      `agreement record ${r.id}: ${r.supplier} → ${r.buyer}, ${Number(r.volume_per_year) * f} ${m.unit}/year of ${r.material_id} (${r.kind}, ${r.start_year}–${r.end_year}${r.illustrative ? ', illustrative' : ''})`,
+    );
+  }
+  return { levers: out, notes, sources: [...sources].sort() };
 }
 
 // ── running and saving ────────────────────────────────────────────────────────────────────────
@@ -465,79 +558,31 @@ export function scenarioHash(sc: Scenario): string {
     .digest('hex');
 }
 
-function newRunId(createdAt: string): string {
-  const stamp = createdAt
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, '')
-    .replace('T', '-');
-  return `run-${stamp}-${randomBytes(3).toString('hex')}`;
-}
-
-/** JSON with ±Infinity kept (TTR is Infinity when supply never recovers). */
-export function toJson(v: unknown): string {
-  return JSON.stringify(v, (_, x) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x));
-}
-
-function fromJson<T>(s: string): T {
-  return JSON.parse(s, (_, x) =>
-    x === 'Infinity' ? Number.POSITIVE_INFINITY : x === '-Infinity' ? Number.NEGATIVE_INFINITY : x,
-  ) as T;
-}
-
-function encodeCurves(curves: MarketCurves[]): string {
-  const plain = curves.map((c) => ({
-    material: c.material,
-    market: c.market,
-    supply: Array.from(c.supply),
-    demand: Array.from(c.demand),
-    shortfall: Array.from(c.shortfall),
-    inventory: Array.from(c.inventory),
-  }));
-  return gzipSync(JSON.stringify(plain)).toString('base64');
-}
-
-function decodeCurves(text: string, encoding: string | null): MarketCurves[] {
-  const json =
-    encoding === 'gzip-base64-json' ? gunzipSync(Buffer.from(text, 'base64')).toString('utf8') : text;
-  return (
-    JSON.parse(json) as {
-      material: string;
-      market: string;
-      supply: number[];
-      demand: number[];
-      shortfall: number[];
-      inventory: number[];
-    }[]
-  ).map((c) => ({
-    material: c.material,
-    market: c.market,
-    supply: Float64Array.from(c.supply),
-    demand: Float64Array.from(c.demand),
-    shortfall: Float64Array.from(c.shortfall),
-    inventory: Float64Array.from(c.inventory),
-  }));
-}
+/** JSON with ±Infinity kept (the run codec's, src/services/run-codec.ts). */
+export { toJson } from './run-codec.js';
 
 /**
  * Validates and runs a scenario on the store's data; saves the run unless `save: false`.
  * Throws ValidationError (fields named) or NotFoundError (with suggestions) for a bad scenario.
  */
 export async function simulate(
-  store: Store,
+  store: StoreOrView,
   input: unknown,
   opts: SimulateOptions & { file?: string } = {},
 ): Promise<SimulationReport> {
   const t0 = performance.now();
   const given = validateScenario(input, opts.file);
   const r = await resolver(store);
-  const sc = normalise(given, r);
+  const normalised = normalise(given, r);
+  const data = await dataLevers(store, normalised.levers, normalised.year, r.materials);
+  const sc: Scenario = data.notes.length ? { ...normalised, levers: data.levers } : normalised;
   const net = await simulationNetwork(store, sc, r.materials);
   const cs = compileScenario(net, sc, { regions: r.regions });
   const keepCurves = opts.curves !== false;
   const result: SimulationRun = runSimulation(net, cs, { curves: keepCurves });
   const reported = new Set(cs.groups.map((g) => net.materialIds[g.material]!));
   const calibration = net.calibration.filter((c) => reported.has(c.material));
-  const assumptions = [...result.assumptions];
+  const assumptions = [...result.assumptions, ...data.notes];
   for (const c of calibration) for (const nt of c.notes) assumptions.push(nt);
   const createdAt = new Date().toISOString();
   const report: SimulationReport = {
@@ -560,40 +605,17 @@ export async function simulate(
     network: { nodes: net.nodeCount, edges: net.edgeCount, materials: net.calibration.length },
     updates: result.updates,
     seconds: (performance.now() - t0) / 1000,
-    sources: result.sources,
+    sources: [...new Set([...result.sources, ...data.sources])],
     assumptions: [...new Set(assumptions)],
     warnings: result.warnings,
   };
   if (opts.save !== false) {
     const id = newRunId(createdAt);
     report.run.id = id;
-    const row: SimulationRunRow = {
-      id,
-      created_at: createdAt,
-      name: given.name,
-      scenario: toJson(given),
-      scenario_hash: report.run.scenarioHash,
-      seed: report.run.seed,
-      code_version: report.run.codeVersion,
-      data_version: report.run.dataVersion,
-      year: given.year,
-      horizon_days: given.horizon_days,
-      step_days: given.step_days,
-      summary: toJson({
-        summaries: report.summaries,
-        calibration: report.calibration,
-        network: report.network,
-        updates: report.updates,
-        seconds: report.seconds,
-        sources: report.sources,
-        assumptions: report.assumptions,
-        warnings: report.warnings,
-      }),
-      curves: result.curves ? encodeCurves(result.curves) : null,
-      curves_encoding: result.curves ? 'gzip-base64-json' : null,
-      org_id: null,
-    };
-    await insertRun(store, row);
+    const view = viewOf(store);
+    // an organisation's run (`simulate --org`) is saved among its runs, through its repository
+    if (view.orgId !== null) await orgRepository(view.store, view.orgId).runs.save(encodeRunRow(report, id));
+    else await insertRun(view.store, { ...encodeRunRow(report, id), org_id: null });
   }
   return report;
 }
@@ -604,18 +626,7 @@ export interface RunListEntry extends RunMeta {}
 
 export async function listRuns(store: Store, opts: { limit?: number } = {}): Promise<RunListEntry[]> {
   const rows = await listRunRows(store, opts);
-  return rows.map((r) => ({
-    id: r.id,
-    createdAt: r.created_at,
-    name: r.name,
-    scenarioHash: r.scenario_hash,
-    seed: r.seed,
-    codeVersion: r.code_version,
-    dataVersion: r.data_version,
-    year: r.year,
-    horizonDays: r.horizon_days,
-    stepDays: r.step_days,
-  }));
+  return rows.map(runMetaOf);
 }
 
 /** A saved run, by id or by a prefix that names one run. */
@@ -626,24 +637,7 @@ export async function getRun(store: Store, idOrPrefix: string): Promise<Simulati
     if (ids.length === 1) row = await getRunRow(store, ids[0]!);
     else throw new NotFoundError('run', idOrPrefix, ids);
   }
-  const s = fromJson<Omit<SimulationReport, 'run' | 'scenario' | 'curves'>>(row!.summary);
-  return {
-    run: {
-      id: row!.id,
-      createdAt: row!.created_at,
-      name: row!.name,
-      scenarioHash: row!.scenario_hash,
-      seed: row!.seed,
-      codeVersion: row!.code_version,
-      dataVersion: row!.data_version,
-      year: row!.year,
-      horizonDays: row!.horizon_days,
-      stepDays: row!.step_days,
-    },
-    scenario: fromJson<Scenario>(row!.scenario),
-    ...s,
-    ...(row!.curves ? { curves: decodeCurves(row!.curves, row!.curves_encoding) } : {}),
-  };
+  return decodeRunRow(row!);
 }
 
 export interface RunComparisonRow {

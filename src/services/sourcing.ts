@@ -14,7 +14,8 @@ import {
 } from '../engine/analytics/sourcing.js';
 import type { Material } from '../model/index.js';
 import { listMaterials, productionOf, regionMembers, resolveMaterials } from '../store/queries.js';
-import type { Store } from '../store/store.js';
+import type { StoreOrView } from '../store/read-view.js';
+import { viewOf } from '../store/scoped-repository.js';
 
 /**
  * Sourcing shares and import reliance of a region for one material (`trustmap sourcing`, the
@@ -352,17 +353,13 @@ function pickRows(rows: readonly StatisticRow[], statistic: string, pick: RowPic
   return { value: sum, unit, rows: chosen, notes };
 }
 
-async function commodityMaterials(store: Store, commodity: string): Promise<string[]> {
-  const rows = await store.db
-    .selectFrom('material')
-    .select('id')
-    .where('commodity', '=', commodity)
-    .execute();
+async function commodityMaterials(store: StoreOrView, commodity: string): Promise<string[]> {
+  const rows = await viewOf(store).from('material').select('id').where('commodity', '=', commodity).execute();
   return rows.map((r) => r.id).sort();
 }
 
 /** The spec for a material: an explicit entry, or the generic rule when the commodity has one material. */
-async function specFor(store: Store, m: Material): Promise<UsgsBalanceSpec | Unavailable> {
+async function specFor(store: StoreOrView, m: Material): Promise<UsgsBalanceSpec | Unavailable> {
   const explicit = USGS_BALANCE[m.commodity];
   if (explicit) {
     const s = explicit.find((x) => x.material === m.id);
@@ -398,7 +395,7 @@ function defaultYear(rows: readonly (StatisticRow & { period: string })[]): stri
 }
 
 async function usBalance(
-  store: Store,
+  store: StoreOrView,
   m: Material,
   year: number | undefined,
 ): Promise<{
@@ -491,16 +488,15 @@ async function usBalance(
 
 /** USGS import-source shares of the US, else USITC partner quantities where one heading is the material. */
 async function usImportSources(
-  store: Store,
+  store: StoreOrView,
   m: Material,
   year: string,
 ): Promise<MemberBalanceReport['importSources'] & { source_id: string | null; note: string | null }> {
-  const shares = await store.db
-    .selectFrom('sourcing_share')
+  const shares = await viewOf(store)
+    .from('sourcing_share')
     .select(['partner', 'share', 'period', 'detail', 'source_id'])
     .where('material_id', '=', m.id)
     .where('importer', '=', 'USA')
-    .where('org_id', 'is', null)
     .execute();
   if (shares.length) {
     const period = shares
@@ -516,15 +512,14 @@ async function usImportSources(
       note: pick[0]!.detail ? `USGS import sources: ${pick[0]!.detail}` : null,
     };
   }
-  const flows = await store.db
-    .selectFrom('trade_flow')
+  const flows = await viewOf(store)
+    .from('trade_flow')
     .select(['exporter', 'measure', 'quantity', 'quantity_unit', 'hs_code', 'source_id'])
     .where('material_id', '=', m.id)
     .where('importer', '=', 'USA')
     .where('period', '=', year)
     .where('quantity', 'is not', null)
     .where('measure', 'like', 'imports_for_consumption.first_unit_quantity.%')
-    .where('org_id', 'is', null)
     .execute();
   if (flows.length === 0) return { method: 'none', period: null, shares: [], source_id: null, note: null };
   const byMeasure = new Map<string, typeof flows>();
@@ -551,10 +546,10 @@ async function usImportSources(
  * is the material one to one (`trade_flow.material_id`), for the calendar year or the fiscal year
  * starting in it. None exist in the bundled data; the path serves user-imported trade data.
  */
-async function tradeBalance(store: Store, m: Material, country: string, year: number) {
+async function tradeBalance(store: StoreOrView, m: Material, country: string, year: number) {
   const fy = `FY${year}-${String((year + 1) % 100).padStart(2, '0')}`;
-  const rows = await store.db
-    .selectFrom('trade_flow')
+  const rows = await viewOf(store)
+    .from('trade_flow')
     .select([
       'exporter',
       'importer',
@@ -570,7 +565,6 @@ async function tradeBalance(store: Store, m: Material, country: string, year: nu
     .where('period', 'in', [String(year), fy])
     .where('quantity', 'is not', null)
     .where('quantity_unit', 'is not', null)
-    .where('org_id', 'is', null)
     .execute();
   const imp = rows.filter((r) => r.importer === country && /import/.test(r.measure));
   if (imp.length === 0) return null;
@@ -598,8 +592,8 @@ async function tradeBalance(store: Store, m: Material, country: string, year: nu
   };
 }
 
-/** The newest year ≤ `year` with production by country, newest edition within it. */
-export async function worldProduction(store: Store, materialId: string, year: number) {
+/** The newest year ≤ `year` with production by country, newest (public) edition within it. */
+export async function worldProduction(store: StoreOrView, materialId: string, year: number) {
   const rows = (await productionOf(store, materialId)).filter(
     (r) =>
       r.measure === 'production' && !r.facility_id && /^\d{4}$/.test(r.period) && Number(r.period) <= year,
@@ -607,8 +601,10 @@ export async function worldProduction(store: Store, materialId: string, year: nu
   if (rows.length === 0) return null;
   const period = rows.reduce((a, r) => (r.period > a ? r.period : a), '0000');
   const inYear = rows.filter((r) => r.period === period);
-  const edition = Math.max(...inYear.map((r) => r.source_year));
-  const pick = inYear.filter((r) => r.source_year === edition);
+  // the newest public edition; an organisation's own rows of the year beside it (read-view.ts)
+  const pub = inYear.filter((r) => !r.own);
+  const edition = Math.max(...pub.map((r) => r.source_year));
+  const pick = [...pub.filter((r) => r.source_year === edition), ...inYear.filter((r) => r.own)];
   return { period, source_id: pick[0]!.source_id, rows: pick, unit: pick[0]!.unit };
 }
 
@@ -671,7 +667,7 @@ function explain(
  * names, for one year (default: the newest year USGS does not mark as estimated).
  */
 export async function sourcingReports(
-  store: Store,
+  store: StoreOrView,
   query: string,
   opts: SourcingOptions = {},
 ): Promise<SourcingReport[]> {
@@ -682,7 +678,7 @@ export async function sourcingReports(
 }
 
 export async function sourcingReport(
-  store: Store,
+  store: StoreOrView,
   m: Material,
   opts: SourcingOptions = {},
 ): Promise<SourcingReport> {
@@ -846,7 +842,7 @@ export async function sourcingReport(
 }
 
 /** All materials with a USGS balance for the US, for ranking or checks. */
-export async function usBalanceMaterials(store: Store): Promise<string[]> {
+export async function usBalanceMaterials(store: StoreOrView): Promise<string[]> {
   const mats = await listMaterials(store);
   const commodities = new Set(
     (await store.db.selectFrom('statistic').select('commodity').distinct().execute()).map((r) => r.commodity),

@@ -23,7 +23,8 @@ import {
 import { euCrmCanonicalName } from '../importers/eu-crm.js';
 import { AGGREGATE_CODES, type EuCrmMaterial, type Material, NotFoundError } from '../model/index.js';
 import { listMaterials, regionMembers, resolveMaterials } from '../store/queries.js';
-import type { Store } from '../store/store.js';
+import type { StoreOrView } from '../store/read-view.js';
+import { viewOf } from '../store/scoped-repository.js';
 import { fromStored } from '../store/stored-row.js';
 
 /**
@@ -182,7 +183,7 @@ const key = (name: string) => euCrmCanonicalName(name).toLowerCase();
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const euRegion = (code: string) => ['EU', 'EU27'].includes(code.toUpperCase());
 
-async function loadGovernance(store: Store): Promise<WgiEstimate[]> {
+async function loadGovernance(store: StoreOrView): Promise<WgiEstimate[]> {
   const rows = await store.db
     .selectFrom('governance')
     .select(['iso3', 'year', 'indicator', 'estimate'])
@@ -195,7 +196,7 @@ async function loadGovernance(store: Store): Promise<WgiEstimate[]> {
   }));
 }
 
-async function loadEuCrmMaterials(store: Store): Promise<EuCrmMaterial[]> {
+async function loadEuCrmMaterials(store: StoreOrView): Promise<EuCrmMaterial[]> {
   const rows = await store.db.selectFrom('eu_crm_material').selectAll().execute();
   return rows.map((r) => {
     const m = fromStored<EuCrmMaterial>('eu_crm_material', r);
@@ -212,7 +213,7 @@ async function loadEuCrmMaterials(store: Store): Promise<EuCrmMaterial[]> {
 }
 
 /** Every EU CRM supply share, grouped by the material's canonical key. */
-async function loadShares(store: Store): Promise<Map<string, ShareRow[]>> {
+async function loadShares(store: StoreOrView): Promise<Map<string, ShareRow[]>> {
   const rows = await store.db
     .selectFrom('eu_crm_supply_share')
     .select(['material_name', 'scope', 'stage', 'country', 'share', 't'])
@@ -228,7 +229,11 @@ async function loadShares(store: Store): Promise<Map<string, ShareRow[]>> {
 }
 
 /** EU CRM materials a query means: an EU CRM name (any table's spelling), else the trustmap materials it maps to. */
-async function resolveEuCrm(store: Store, query: string, all: EuCrmMaterial[]): Promise<EuCrmMaterial[]> {
+async function resolveEuCrm(
+  store: StoreOrView,
+  query: string,
+  all: EuCrmMaterial[],
+): Promise<EuCrmMaterial[]> {
   const k = key(query);
   const direct = all.filter((m) => key(m.material_name) === k);
   if (direct.length) return direct;
@@ -281,7 +286,7 @@ function summary(h: HhiWgiT, basis: string, source_id: string, period: string): 
  * per stage and the higher one is named.
  */
 export async function supplyRisk(
-  store: Store,
+  store: StoreOrView,
   materialQuery: string,
   opts: SupplyRiskOptions = {},
 ): Promise<SupplyRiskResult[]> {
@@ -290,12 +295,15 @@ export async function supplyRisk(
 }
 
 /** The supply risk of every EU CRM 2023 material for a region (for ranked tables). */
-export async function supplyRiskAll(store: Store, opts: SupplyRiskOptions = {}): Promise<SupplyRiskResult[]> {
+export async function supplyRiskAll(
+  store: StoreOrView,
+  opts: SupplyRiskOptions = {},
+): Promise<SupplyRiskResult[]> {
   return supplyRiskOf(store, await loadEuCrmMaterials(store), opts);
 }
 
 async function supplyRiskOf(
-  store: Store,
+  store: StoreOrView,
   targets: readonly EuCrmMaterial[],
   opts: SupplyRiskOptions,
 ): Promise<SupplyRiskResult[]> {
@@ -420,12 +428,13 @@ interface ProductionSet {
 
 /** The newest period with world production figures (newest edition of it), or undefined. */
 async function latestProduction(
-  store: Store,
+  store: StoreOrView,
   materialId: string,
   period?: string,
 ): Promise<ProductionSet | undefined> {
-  const rows = await store.db
-    .selectFrom('production')
+  const view = viewOf(store);
+  const rows = await view
+    .from('production')
     .innerJoin('source', 'source.id', 'production.source_id')
     .select([
       'production.country',
@@ -435,20 +444,29 @@ async function latestProduction(
       'production.flag',
       'production.source_id',
       'source.year as source_year',
+      view.own('production'),
     ])
     .where('production.material_id', '=', materialId)
     .where('production.measure', '=', 'production')
     .where('production.facility_id', 'is', null)
-    .where('production.org_id', 'is', null)
     .execute();
   const byPeriod = new Map<string, typeof rows>();
+  // an organisation's own rows join the public edition chosen for their period (read-view.ts)
+  const own = new Map<string, typeof rows>();
   for (const r of rows) {
     if (period !== undefined && r.period !== period) continue;
+    if (Number(r.own)) {
+      const o = own.get(r.period);
+      if (o) o.push(r);
+      else own.set(r.period, [r]);
+      continue;
+    }
     const g = byPeriod.get(r.period);
     if (!g || Number(r.source_year) > Number(g[0]!.source_year)) byPeriod.set(r.period, [r]);
     else if (Number(r.source_year) === Number(g[0]!.source_year) && r.source_id === g[0]!.source_id)
       g.push(r);
   }
+  for (const [p, o] of own) byPeriod.set(p, [...(byPeriod.get(p) ?? []), ...o]);
   const periods = [...byPeriod.keys()].sort().reverse();
   for (const p of periods) {
     const g = byPeriod.get(p)!.filter((r) => r.country !== AGGREGATE_CODES.world);
@@ -493,7 +511,7 @@ const NIR_COMMODITY_FALLBACK: Readonly<Record<string, string>> = {
 
 /** USGS net import reliance (percent → fraction) for a material's commodity, newest usable period. */
 async function usNetImportReliance(
-  store: Store,
+  store: StoreOrView,
   material: Material,
 ): Promise<ImportRelianceFigure | Unavailable> {
   const fallback = NIR_COMMODITY_FALLBACK[material.commodity];
@@ -545,7 +563,7 @@ async function usNetImportReliance(
 }
 
 async function regionSupplyRisk(
-  store: Store,
+  store: StoreOrView,
   m: EuCrmMaterial,
   shares: ShareRow[],
   wgi: ScoreTable,
@@ -631,12 +649,11 @@ async function regionSupplyRisk(
           `IR = USGS net import reliance for ${material.commodity}, ${nir.period}${nir.detail ? ` (${nir.detail})` : ''}${nir.note ? `; ${nir.note}` : ''}`,
         );
       } else ir = nir;
-      const imports = await store.db
-        .selectFrom('sourcing_share')
+      const imports = await viewOf(store)
+        .from('sourcing_share')
         .select(['partner', 'share', 'period', 'source_id', 'detail'])
         .where('material_id', '=', material.id)
         .where('importer', '=', 'USA')
-        .where('org_id', 'is', null)
         .execute();
       if (imports.length) {
         if (isUnavailable(ir)) {
@@ -826,7 +843,11 @@ export function priceToUsdPerKg(
   return undefined;
 }
 
-async function usgsPrice(store: Store, material: Material, year: number): Promise<PriceFigure | Unavailable> {
+async function usgsPrice(
+  store: StoreOrView,
+  material: Material,
+  year: number,
+): Promise<PriceFigure | Unavailable> {
   const rows = await store.db
     .selectFrom('statistic')
     .select(['material_id', 'period', 'detail', 'value', 'unit', 'flag', 'source_id'])
@@ -882,7 +903,7 @@ async function usgsPrice(store: Store, material: Material, year: number): Promis
  * heading is one material (`trade_flow.material_id`); everything else is unavailable with the reason.
  */
 export async function geoPolRisk(
-  store: Store,
+  store: StoreOrView,
   materialQuery: string,
   opts: GeoPolRiskOptions = {},
 ): Promise<GeoPolRiskReport[]> {
@@ -897,7 +918,7 @@ export async function geoPolRisk(
 
 /** HHI (0–1) of the EU CRM 2023 global supply shares of the stage a trustmap material maps to. */
 async function euCrmGlobalHhi(
-  store: Store,
+  store: StoreOrView,
   materialId: string,
 ): Promise<{ hhi: number; basis: string } | undefined> {
   for (const [name, stages] of Object.entries(EU_CRM_TRUSTMAP_MATERIALS)) {
@@ -953,7 +974,7 @@ function emptyReport(
 }
 
 async function geoPolRiskOf(
-  store: Store,
+  store: StoreOrView,
   m: Material,
   importer: string,
   region: Set<string>,
@@ -967,13 +988,12 @@ async function geoPolRiskOf(
       `no bilateral imports for ${importer} in the data (only the US, from USITC DataWeb)`,
     );
   }
-  const flows = await store.db
-    .selectFrom('trade_flow')
+  const flows = await viewOf(store)
+    .from('trade_flow')
     .select(['exporter', 'period', 'measure', 'quantity', 'quantity_unit', 'value', 'hs_code', 'source_id'])
     .where('material_id', '=', m.id)
     .where('importer', '=', importer)
     .where('measure', 'like', 'imports_for_consumption.%')
-    .where('org_id', 'is', null)
     .execute();
   if (!flows.length) {
     return emptyReport(
@@ -992,13 +1012,12 @@ async function geoPolRiskOf(
   );
   const preferred = quantityRows.filter((f) => f.quantity_unit!.startsWith('component') === contentBasis);
   const years = (rows: typeof flows) => new Set(rows.map((r) => Number(r.period)));
-  const prodAll = await store.db
-    .selectFrom('production')
+  const prodAll = await viewOf(store)
+    .from('production')
     .select(['period'])
     .where('material_id', '=', m.id)
     .where('measure', '=', 'production')
     .where('quantity', '>', 0)
-    .where('org_id', 'is', null)
     .execute();
   const prodYears = new Set(prodAll.map((r) => Number(r.period)).filter(Number.isFinite));
   const pool = preferred.length ? preferred : quantityRows;

@@ -17,7 +17,9 @@ import {
 } from '../engine/simulate/tts-ttr.js';
 import { AGGREGATE_CODES, type Material, SolverError, ValidationError } from '../model/index.js';
 import { regionMembers } from '../store/queries.js';
-import type { Store } from '../store/store.js';
+import type { StoreOrView } from '../store/read-view.js';
+import { viewOf } from '../store/scoped-repository.js';
+import { newestEditions } from '../store/snapshot-loader.js';
 import { fromStored } from '../store/stored-row.js';
 import { sourcingReport, USGS_BALANCE, unitFactor } from './sourcing.js';
 import type { TtsWorkerMessage, TtsWorkerRequest } from './tts-worker.js';
@@ -244,7 +246,7 @@ const MASS_KG: Record<string, number> = { kg: 1, t: 1000, kt: 1e6 };
 
 /** Builds the region's network from the store (see the file comment for the modelling choices). */
 export async function buildTtsNetwork(
-  store: Store,
+  store: StoreOrView,
   options: TtsServiceOptions = {},
 ): Promise<BuiltTtsNetwork> {
   const o = { ...TTS_DEFAULTS, ...options };
@@ -254,21 +256,41 @@ export async function buildTtsNetwork(
   const sources = new Set<string>();
   const assumptions = new Set<string>();
 
-  const [materialRows, prodRows, recipeRows, sourceRows] = await Promise.all([
-    store.db.selectFrom('material').selectAll().where('org_id', 'is', null).execute(),
-    store.db
-      .selectFrom('production')
-      .select(['material_id', 'country', 'period', 'measure', 'quantity', 'source_id'])
-      .where('org_id', 'is', null)
+  const view = viewOf(store);
+  const [materialRows, prodAll, recipeRows, sourceRows] = await Promise.all([
+    view.from('material').selectAll().execute(),
+    view
+      .from('production')
+      .select([
+        'material_id',
+        'country',
+        'period',
+        'measure',
+        'quantity',
+        'source_id',
+        view.own('production'),
+      ])
       .where('facility_id', 'is', null)
       .where('measure', 'in', ['production', 'capacity'])
       .where('country', '!=', AGGREGATE_CODES.world)
       .execute(),
-    store.db.selectFrom('recipe').selectAll().where('org_id', 'is', null).execute(),
-    store.db.selectFrom('source').select(['id', 'year']).execute(),
+    view.from('recipe').selectAll().execute(),
+    view.from('source').select(['id', 'year']).execute(),
   ]);
-  const edition = new Map(sourceRows.map((s) => [s.id, s.year]));
-  const ed = (id: string) => edition.get(id) ?? 0;
+  const edition = new Map(sourceRows.map((s) => [s.id, Number(s.year)]));
+  // the newest public edition of each (material, year), with an organisation's own rows beside it;
+  // pickYear then chooses the year
+  const prodRows = [
+    ...newestEditions(
+      prodAll.filter((r) => r.measure === 'production'),
+      (id) => edition.get(id) ?? 0,
+    ),
+    ...newestEditions(
+      prodAll.filter((r) => r.measure === 'capacity'),
+      (id) => edition.get(id) ?? 0,
+    ),
+  ];
+  const ed = () => 0;
   const materials = new Map(
     materialRows.map((m) => [m.id, { id: m.id, stage: m.stage, unit: m.unit, commodity: m.commodity }]),
   );
@@ -785,7 +807,7 @@ export async function runTtsAnalysis(
 
 /** The ranked TTS/TTR table of a region (`trustmap tts`). */
 export async function ttsReport(
-  store: Store,
+  store: StoreOrView,
   options: TtsServiceOptions = {},
   run: RunOptions = {},
 ): Promise<TtsReport> {

@@ -1,28 +1,42 @@
 import type { Material, Production, Source } from '../model/index.js';
 import { NotFoundError } from '../model/index.js';
-import type { Store } from './store.js';
+import type { StoreOrView } from './read-view.js';
+import { viewOf } from './scoped-repository.js';
+import { newestEditions } from './snapshot-loader.js';
 import { fromStored } from './stored-row.js';
 
-/** Read-side queries shared by the CLI and (later) the HTTP API. Public data only (org_id null). */
+/**
+ * Read-side queries shared by the CLI and the HTTP API, on a view's rows (read-view.ts): a store
+ * stands for its public view; `orgRepository(…).view()` overlays an organisation's rows.
+ */
 export async function listMaterials(
-  store: Store,
+  source: StoreOrView,
   filter: { stage?: string; commodity?: string } = {},
 ): Promise<Material[]> {
-  let q = store.db.selectFrom('material').selectAll().where('org_id', 'is', null);
+  let q = viewOf(source).from('material').selectAll();
   if (filter.stage) q = q.where('stage', '=', filter.stage as Material['stage']);
   if (filter.commodity) q = q.where('commodity', '=', filter.commodity);
   const rows = await q.orderBy('id').execute();
   return rows.map((r) => fromStored<Material>('material', r));
 }
 
-export async function listSources(store: Store): Promise<(Source & { records: number })[]> {
-  const rows = await store.db.selectFrom('source').selectAll().orderBy('id').execute();
+/** The sources a view sees (public, and the organisation's own), with how many of its rows cite each. */
+export async function listSources(source: StoreOrView): Promise<(Source & { records: number })[]> {
+  const view = viewOf(source);
+  const store = view.store;
+  const rows = await view.from('source').selectAll().orderBy('id').execute();
   const counts = new Map<string, number>();
+  const count = async (t: 'production' | 'recipe' | 'trade_flow' | 'sourcing_share' | 'material') => {
+    const c = await view
+      .from(t)
+      .select(['source_id', (eb) => eb.fn.countAll().as('n')])
+      .groupBy('source_id')
+      .execute();
+    for (const r of c) counts.set(r.source_id, (counts.get(r.source_id) ?? 0) + Number(r.n));
+  };
+  for (const t of ['production', 'recipe', 'trade_flow', 'sourcing_share', 'material'] as const)
+    await count(t);
   for (const t of [
-    'production',
-    'recipe',
-    'trade_flow',
-    'sourcing_share',
     'statistic',
     'governance',
     'dmf',
@@ -30,7 +44,6 @@ export async function listSources(store: Store): Promise<(Source & { records: nu
     'shortage',
     'published_fact',
     'eu_crm_supply_share',
-    'material',
   ] as const) {
     const c = await store.db
       .selectFrom(t)
@@ -43,8 +56,9 @@ export async function listSources(store: Store): Promise<(Source & { records: nu
 }
 
 export async function listCountries(
-  store: Store,
+  source: StoreOrView,
 ): Promise<{ iso3: string; name: string; kind: string; regions: string[] }[]> {
+  const store = viewOf(source).store;
   const [countries, members] = await Promise.all([
     store.db.selectFrom('country').select(['iso3', 'name', 'kind']).orderBy('iso3').execute(),
     store.db.selectFrom('region_member').select(['region', 'iso3']).execute(),
@@ -62,7 +76,8 @@ export async function listCountries(
  * Members of a region: a region code in the store (TRUST, QUAD, EU27, MSP or user-imported), a
  * single country, or an ad-hoc comma-separated list of ISO3 codes ("USA,IND,JPN").
  */
-export async function regionMembers(store: Store, code: string): Promise<Set<string>> {
+export async function regionMembers(source: StoreOrView, code: string): Promise<Set<string>> {
+  const store = viewOf(source).store;
   if (code.includes(',')) {
     const list = code
       .split(',')
@@ -108,8 +123,8 @@ function norm(s: string): string {
  * Finds the materials a user means: an exact id, a commodity (all its stages), a name or a
  * synonym (acetaminophen → paracetamol), case-insensitive. Throws NotFoundError with suggestions.
  */
-export async function resolveMaterials(store: Store, query: string): Promise<Material[]> {
-  const all = await listMaterials(store);
+export async function resolveMaterials(source: StoreOrView, query: string): Promise<Material[]> {
+  const all = await listMaterials(source);
   const q = norm(query);
   const exact = all.filter((m) => m.id === query.toLowerCase());
   if (exact.length) return exact;
@@ -126,19 +141,24 @@ export async function resolveMaterials(store: Store, query: string): Promise<Mat
   );
 }
 
+/** A material's production rows; `own` marks an organisation's rows in its view. */
 export async function productionOf(
-  store: Store,
+  source: StoreOrView,
   materialId: string,
-): Promise<(Production & { source_year: number })[]> {
-  const rows = await store.db
-    .selectFrom('production')
+): Promise<(Production & { source_year: number; own: boolean })[]> {
+  const view = viewOf(source);
+  const rows = await view
+    .from('production')
     .innerJoin('source', 'source.id', 'production.source_id')
     .selectAll('production')
-    .select('source.year as source_year')
+    .select(['source.year as source_year', view.own('production')])
     .where('material_id', '=', materialId)
-    .where('org_id', 'is', null)
     .execute();
-  return rows.map((r) => ({ ...fromStored<Production>('production', r), source_year: r.source_year }));
+  return rows.map((r) => ({
+    ...fromStored<Production>('production', r),
+    source_year: r.source_year,
+    own: Number(r.own) === 1,
+  }));
 }
 
 export interface ProductionFigureRow {
@@ -150,23 +170,38 @@ export interface ProductionFigureRow {
   source_id: string;
   /** publication year of the source (the edition) */
   edition: number;
+  /** 1 for an organisation's own row (in its view), else 0 */
+  own: number;
 }
 
 /**
- * Public country-level production figures of each material for its newest calendar year, from
- * the newest edition that covers that year (USGS MCS 2023, 2024 and 2026 overlap).
+ * Country-level production figures of each material for its newest calendar year, from the newest
+ * public edition that covers that year (USGS MCS 2023, 2024 and 2026 overlap), with an
+ * organisation's own rows of that year beside them in its view.
  */
-export async function newestProductionByMaterial(store: Store): Promise<Map<string, ProductionFigureRow[]>> {
-  const prod = await store.db
-    .selectFrom('production')
+export async function newestProductionByMaterial(
+  source: StoreOrView,
+): Promise<Map<string, ProductionFigureRow[]>> {
+  const view = viewOf(source);
+  const prod = await view
+    .from('production')
     .innerJoin('source', 'source.id', 'production.source_id')
-    .select(['material_id', 'country', 'period', 'quantity', 'flag', 'source_id', 'source.year as edition'])
+    .select([
+      'material_id',
+      'country',
+      'period',
+      'quantity',
+      'flag',
+      'source_id',
+      'source.year as edition',
+      view.own('production'),
+    ])
     .where('measure', '=', 'production')
-    .where('org_id', 'is', null)
     .where('facility_id', 'is', null)
     .execute();
   const byMat = new Map<string, ProductionFigureRow[]>();
-  for (const r of prod) {
+  for (const raw of prod) {
+    const r = { ...raw, edition: Number(raw.edition), own: Number(raw.own) };
     if (!/^\d{4}$/.test(r.period)) continue;
     const list = byMat.get(r.material_id);
     if (list) list.push(r);
@@ -176,11 +211,11 @@ export async function newestProductionByMaterial(store: Store): Promise<Map<stri
   for (const [id, rows] of byMat) {
     let year = '0000';
     for (const r of rows) if (r.period > year) year = r.period;
-    let edition = 0;
-    for (const r of rows) if (r.period === year && r.edition > edition) edition = r.edition;
+    const ofYear = rows.filter((r) => r.period === year);
+    const editions = new Map(ofYear.map((r) => [r.source_id, r.edition]));
     out.set(
       id,
-      rows.filter((r) => r.period === year && r.edition === edition),
+      newestEditions(ofYear, (s) => editions.get(s) ?? 0),
     );
   }
   return out;

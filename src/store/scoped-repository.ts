@@ -17,6 +17,8 @@ import type { PortfolioApi, PortfolioKsm, PortfolioProduct, PortfolioSite } from
 import { type Actor, type Principal, recordAudit, requireRole } from './accounts.js';
 import { type ApplyResult, applyBatch } from './apply-batch.js';
 import { ORG_SCOPED } from './migrations/001-initial.js';
+import type { OverlayTable, ReadView, StoreOrView } from './read-view.js';
+import { isReadView } from './read-view.js';
 import {
   findRunIds,
   getRunRow,
@@ -93,6 +95,8 @@ export interface OrgRepository {
   portfolio(): Promise<Portfolio>;
   /** the public network overlaid with the organisation's rows */
   snapshot(year: number): Promise<NetworkSnapshot>;
+  /** what every analysis of this organisation reads: the public rows overlaid with its own (read-view.ts) */
+  view(): ReadView;
   /** changes whenever the public data or this organisation's data change (for cache keys) */
   dataVersion(): Promise<string>;
   runs: {
@@ -382,16 +386,15 @@ export function orgRepository(store: Store, principalOrOrgId: Principal | string
     },
 
     snapshot(year) {
-      return loadSnapshot(store, year, { orgId });
+      return loadSnapshot(repo.view(), year);
+    },
+
+    view() {
+      return makeView(store, orgId);
     },
 
     async dataVersion() {
-      const row = await q(store)
-        .selectFrom('org_state')
-        .select('version')
-        .where('org_id', '=', orgId)
-        .executeTakeFirst();
-      return `${await publicDataVersion(store)}.${(row?.version as string | undefined) ?? 'none'}`;
+      return `${await publicDataVersion(store)}.${(await orgVersion(store, orgId)) ?? 'none'}`;
     },
 
     runs: {
@@ -417,6 +420,100 @@ export function orgRepository(store: Store, principalOrOrgId: Principal | string
     },
   };
   return repo;
+}
+
+async function orgVersion(store: Store, orgId: string): Promise<string | null> {
+  const row = await q(store)
+    .selectFrom('org_state')
+    .select('version')
+    .where('org_id', '=', orgId)
+    .executeTakeFirst();
+  return (row?.version as string | undefined) ?? null;
+}
+
+// ── views: the rows analyses read (read-view.ts) ──────────────────────────────────────────────
+
+/**
+ * Columns naming one row of an overlay table: an organisation's row with the identity of public
+ * rows replaces them in its view (read-view.ts, docs/org-data.md). `nullable` columns compare with
+ * null equal to null; `where` names a column that must be null on both rows (production:
+ * country-level rows only; an organisation's facility rows are always added).
+ */
+const OVERLAY_IDENTITY: Partial<
+  Record<OverlayTable, { cols: string[]; nullable?: string[]; where?: string }>
+> = {
+  production: { cols: ['material_id', 'country', 'period', 'measure', 'origin'], where: 'facility_id' },
+  sourcing_share: { cols: ['material_id', 'importer', 'partner', 'period'] },
+  trade_flow: {
+    cols: ['exporter', 'importer', 'reporter', 'period', 'measure'],
+    nullable: ['material_id', 'hs_code'],
+  },
+  recipe: { cols: ['output_id', 'input_id'] },
+  demand: { cols: ['material_id', 'country', 'period', 'kind'] },
+  stock: { cols: ['material_id', 'holder_country', 'kind', 'period'], nullable: ['holder_org'] },
+};
+
+/** The public view: what the command line without `--org` reads (public rows only). */
+export function publicView(store: Store): ReadView {
+  return makeView(store, null);
+}
+
+/** A store stands for its public view; a view is itself. */
+export function viewOf(s: StoreOrView): ReadView {
+  return isReadView(s) ? s : makeView(s, null);
+}
+
+function makeView(store: Store, orgId: string | null): ReadView {
+  const own = (table: string) => sql.ref(`${table}.org_id`);
+  const visible = (table: OverlayTable) => {
+    if (table === 'source') {
+      // public sources, and this organisation's own; never another organisation's
+      return orgId === null
+        ? sql<boolean>`${sql.ref('source.id')} not in (select source_id from org_source)`
+        : sql<boolean>`${sql.ref('source.id')} not in (select source_id from org_source where org_id <> ${orgId})`;
+    }
+    if (orgId === null) return sql<boolean>`${own(table)} is null`;
+    const idn = OVERLAY_IDENTITY[table];
+    if (!idn) return sql<boolean>`(${own(table)} is null or ${own(table)} = ${orgId})`;
+    const same = [
+      ...idn.cols.map((c) => sql`${sql.ref(`ov.${c}`)} = ${sql.ref(`${table}.${c}`)}`),
+      ...(idn.nullable ?? []).map(
+        (c) => sql`coalesce(${sql.ref(`ov.${c}`)}, '') = coalesce(${sql.ref(`${table}.${c}`)}, '')`,
+      ),
+      ...(idn.where ? [sql`${sql.ref(`ov.${idn.where}`)} is null`] : []),
+    ];
+    const replaceable = idn.where ? sql`${sql.ref(`${table}.${idn.where}`)} is null and ` : sql``;
+    return sql<boolean>`(${own(table)} = ${orgId} or (${own(table)} is null and not (${replaceable}exists (select 1 from ${sql.table(table)} as ov where ov.org_id = ${orgId} and ${sql.join(same, sql` and `)}))))`;
+  };
+  const view: ReadView = {
+    kind: 'read-view',
+    store,
+    db: store.db,
+    orgId,
+    from(table) {
+      return store.db.selectFrom(table as 'material').where(visible(table)) as never;
+    },
+    own(table) {
+      return (
+        orgId === null ? sql<number>`0` : sql<number>`case when ${own(table)} is null then 0 else 1 end`
+      ).as('own');
+    },
+    async dataVersion() {
+      const pub = await publicDataVersion(store);
+      return orgId === null ? pub : `${pub}.${(await orgVersion(store, orgId)) ?? 'none'}`;
+    },
+    async cacheKey() {
+      const [pub, ov] = await Promise.all([
+        publicDataVersion(store),
+        orgId === null ? null : orgVersion(store, orgId),
+      ]);
+      return ov === null ? `public:${pub}` : `org:${orgId}:${pub}.${ov}`;
+    },
+    snapshot(year) {
+      return loadSnapshot(view, year);
+    },
+  };
+  return view;
 }
 
 /** Stored portfolio row → its model shape (`ndc` JSON text → array; org and row ids dropped). */

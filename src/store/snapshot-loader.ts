@@ -1,5 +1,8 @@
 import { buildSnapshot, type NetworkSnapshot } from '../engine/network/index.js';
 import type { Material, Production, Recipe } from '../model/index.js';
+import { AGGREGATE_CODES } from '../model/index.js';
+import type { StoreOrView } from './read-view.js';
+import { viewOf } from './scoped-repository.js';
 import type { Store } from './store.js';
 import { fromStored } from './stored-row.js';
 
@@ -13,39 +16,65 @@ export async function dataVersion(store: Store): Promise<string> {
 }
 
 /**
- * Loads one year's network into the engine's compact form: the public base data, overlaid with
- * one organisation's rows when `orgId` is given.
+ * Keeps, of the public rows of each (material, year), those of the newest edition (sources compared
+ * by publication year), and every own row of an organisation's view: its rows join the public
+ * edition the snapshot picks instead of competing with it (docs/org-data.md).
  */
-export async function loadSnapshot(
-  store: Store,
-  year: number,
-  opts: { orgId?: string | null } = {},
-): Promise<NetworkSnapshot> {
-  const orgId = opts.orgId ?? null;
-  const visible = (org: string | null | undefined) => org === null || org === undefined || org === orgId;
-  const [materials, production, recipes, sources] = await Promise.all([
-    store.db.selectFrom('material').selectAll().execute(),
-    store.db
-      .selectFrom('production')
+export function newestEditions<
+  R extends { material_id: string; period: string; source_id: string; own: number | string },
+>(rows: readonly R[], sourceYear: (id: string) => number, counts: (r: R) => boolean = () => true): R[] {
+  const best = new Map<string, number>();
+  const key = (r: R) => `${r.material_id}|${r.period}`;
+  for (const r of rows) {
+    if (Number(r.own) || !counts(r)) continue;
+    const ed = sourceYear(r.source_id);
+    const k = key(r);
+    if ((best.get(k) ?? Number.NEGATIVE_INFINITY) < ed) best.set(k, ed);
+  }
+  return rows.filter((r) => Number(r.own) || !counts(r) || sourceYear(r.source_id) === best.get(key(r)));
+}
+
+/**
+ * Loads one year's network into the engine's compact form from a view's rows: the public base
+ * data, or the public data overlaid with one organisation's rows (`orgRepository(…).view()`).
+ */
+export async function loadSnapshot(source: StoreOrView, year: number): Promise<NetworkSnapshot> {
+  const view = viewOf(source);
+  const [materials, production, recipes, sources, dv] = await Promise.all([
+    view.from('material').selectAll().execute(),
+    view
+      .from('production')
       .selectAll()
+      .select(view.own('production'))
       .where('measure', 'in', ['production', 'capacity'])
       .execute(),
-    store.db.selectFrom('recipe').selectAll().execute(),
-    store.db.selectFrom('source').select(['id', 'year']).execute(),
+    view.from('recipe').selectAll().execute(),
+    view.from('source').select(['id', 'year']).execute(),
+    view.dataVersion(),
   ]);
-  const sourceYear = new Map(sources.map((s) => [s.id, s.year]));
-  const prod = production
-    .filter((r) => visible(r.org_id))
-    .map((r) => fromStored<Production>('production', r));
+  const sourceYear = new Map(sources.map((s) => [s.id, Number(s.year)]));
+  const yearOfSource = (id: string) => sourceYear.get(id) ?? 0;
+  const counted = (r: { country: string; facility_id: string | null; period: string }) =>
+    r.country !== AGGREGATE_CODES.world && !r.facility_id && /^\d{4}$/.test(r.period);
+  const pick = (measure: string) =>
+    newestEditions(
+      production.filter((r) => r.measure === measure),
+      yearOfSource,
+      counted,
+    ).map((r) => {
+      const { own: _own, ...row } = r;
+      return fromStored<Production>('production', row);
+    });
   return buildSnapshot(
     {
       year,
-      dataVersion: await dataVersion(store),
-      materials: materials.filter((r) => visible(r.org_id)).map((r) => fromStored<Material>('material', r)),
-      production: prod.filter((r) => r.measure === 'production'),
-      capacity: prod.filter((r) => r.measure === 'capacity'),
-      recipes: recipes.filter((r) => visible(r.org_id)).map((r) => fromStored<Recipe>('recipe', r)),
+      dataVersion: dv,
+      materials: materials.map((r) => fromStored<Material>('material', r)),
+      production: pick('production'),
+      capacity: pick('capacity'),
+      recipes: recipes.map((r) => fromStored<Recipe>('recipe', r)),
     },
-    (id) => sourceYear.get(id) ?? 0,
+    // editions are chosen above, per year; the engine then picks the newest year per material
+    () => 0,
   );
 }

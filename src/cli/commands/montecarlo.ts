@@ -8,7 +8,7 @@ import {
   type MonteCarloReport,
   monteCarloReport,
 } from '../../services/montecarlo.js';
-import { openExisting } from '../context.js';
+import { ORG_OPTION_HELP, openExisting, viewFor } from '../context.js';
 import { UsageError } from '../errors.js';
 import { formatNumber, formatTable, pct, printJson } from '../output.js';
 import { progress } from '../progress.js';
@@ -185,11 +185,13 @@ export function registerMontecarlo(program: Command): void {
       'runs per sensitivity variant (default: min(runs, the set’s sensitivity.runs or 200); 0 = none)',
     )
     .option('--limit <n>', 'rows to print', '20')
+    .option('--org <org>', ORG_OPTION_HELP)
     .option('--json', 'machine-readable output')
     .action(
       async (
         setArg: string,
         opts: {
+          org?: string;
           runs: string;
           seed: string;
           threads?: string;
@@ -214,7 +216,7 @@ export function registerMontecarlo(program: Command): void {
         };
         try {
           bar.step('Monte Carlo runs');
-          const report = await monteCarloReport(store, set, {
+          const report = await monteCarloReport(await viewFor(store, opts.org), set, {
             runs,
             seed,
             ...(threads !== undefined ? { threads } : {}),

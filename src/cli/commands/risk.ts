@@ -3,7 +3,7 @@ import { isUnavailable, type Unavailable } from '../../engine/analytics/concentr
 import { exposureReport } from '../../services/exposure.js';
 import { riskTable } from '../../services/risk-table.js';
 import { sourcingReports } from '../../services/sourcing.js';
-import { openExisting } from '../context.js';
+import { ORG_OPTION_HELP, openExisting, viewFor } from '../context.js';
 import { UsageError } from '../errors.js';
 import { formatTable, pct, printJson } from '../output.js';
 
@@ -31,10 +31,19 @@ export function registerRisk(program: Command): void {
     .option('--kind <kind>', 'mineral, api or all', 'all')
     .option('--tag <tag>', 'only minerals with this tag; "all" for every mineral', 'critical-mineral-us-2025')
     .option('--limit <n>', 'rows per table', '25')
+    .option('--org <org>', ORG_OPTION_HELP)
     .option('--json', 'machine-readable output')
     .action(
       async (
-        opts: { region: string; concern: string; kind: string; tag?: string; limit: string; json?: boolean },
+        opts: {
+          org?: string;
+          region: string;
+          concern: string;
+          kind: string;
+          tag?: string;
+          limit: string;
+          json?: boolean;
+        },
         cmd: Command,
       ) => {
         if (!['mineral', 'api', 'all'].includes(opts.kind))
@@ -45,7 +54,7 @@ export function registerRisk(program: Command): void {
         const concern = iso3(opts.concern, '--concern');
         const store = await openExisting(cmd);
         try {
-          const t = await riskTable(store, {
+          const t = await riskTable(await viewFor(store, opts.org), {
             region: opts.region,
             concern,
             kind: opts.kind as 'all',
@@ -134,11 +143,19 @@ export function registerRisk(program: Command): void {
     .option('--country <iso3>', 'buyer country', 'USA')
     .option('--concern <iso3>', 'country of concern', 'CHN')
     .option('--top <k>', 'paths per country', '5')
+    .option('--org <org>', ORG_OPTION_HELP)
     .option('--json', 'machine-readable output')
     .action(
       async (
         material: string,
-        opts: { region?: string; country: string; concern: string; top: string; json?: boolean },
+        opts: {
+          org?: string;
+          region?: string;
+          country: string;
+          concern: string;
+          top: string;
+          json?: boolean;
+        },
         cmd: Command,
       ) => {
         const topK = Number(opts.top);
@@ -147,7 +164,7 @@ export function registerRisk(program: Command): void {
         const concern = iso3(opts.concern, '--concern');
         const store = await openExisting(cmd);
         try {
-          const rep = await exposureReport(store, material, {
+          const rep = await exposureReport(await viewFor(store, opts.org), material, {
             ...(opts.region ? { region: opts.region } : { country: iso3(opts.country, '--country') }),
             concern,
             topK,
@@ -213,15 +230,20 @@ export function registerRisk(program: Command): void {
     )
     .option('--region <code>', 'region or country', 'USA')
     .option('--year <year>', 'year (default: newest with data)')
+    .option('--org <org>', ORG_OPTION_HELP)
     .option('--json', 'machine-readable output')
     .action(
-      async (material: string, opts: { region: string; year?: string; json?: boolean }, cmd: Command) => {
+      async (
+        material: string,
+        opts: { org?: string; region: string; year?: string; json?: boolean },
+        cmd: Command,
+      ) => {
         const year = opts.year === undefined ? undefined : Number(opts.year);
         if (year !== undefined && !Number.isInteger(year))
           throw new UsageError(`--year must be a year, got ${JSON.stringify(opts.year)}`);
         const store = await openExisting(cmd);
         try {
-          const reps = await sourcingReports(store, material, {
+          const reps = await sourcingReports(await viewFor(store, opts.org), material, {
             region: opts.region,
             ...(year ? { year } : {}),
           });

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { isUnavailable } from '../../engine/analytics/concentration.js';
 import { type MaterialReport, materialReports } from '../../services/material-report.js';
-import { openExisting } from '../context.js';
+import { ORG_OPTION_HELP, openExisting, viewFor } from '../context.js';
 import { UsageError } from '../errors.js';
 import { formatNumber, formatTable, pct, printJson } from '../output.js';
 
@@ -140,11 +140,12 @@ export function registerShow(program: Command): void {
     .option('--concern <iso3>', 'country of concern', 'CHN')
     .option('--region <code>', 'trusted region whose share to report', 'TRUST')
     .option('--periods <n>', 'production periods to print (newest first)', '2')
+    .option('--org <org>', ORG_OPTION_HELP)
     .option('--json', 'machine-readable output')
     .action(
       async (
         material: string,
-        opts: { concern: string; region: string; periods: string; json?: boolean },
+        opts: { org?: string; concern: string; region: string; periods: string; json?: boolean },
         cmd: Command,
       ) => {
         if (!/^[A-Za-z]{3}$/.test(opts.concern))
@@ -156,7 +157,7 @@ export function registerShow(program: Command): void {
           throw new UsageError(`--periods must be a positive integer, got ${JSON.stringify(opts.periods)}`);
         const store = await openExisting(cmd);
         try {
-          const reports = await materialReports(store, material, {
+          const reports = await materialReports(await viewFor(store, opts.org), material, {
             concern: opts.concern.toUpperCase(),
             region: opts.region,
           });

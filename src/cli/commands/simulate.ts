@@ -12,7 +12,7 @@ import {
   simulate,
   toJson,
 } from '../../services/simulate.js';
-import { openExisting } from '../context.js';
+import { ORG_OPTION_HELP, openExisting, viewFor } from '../context.js';
 import { UsageError } from '../errors.js';
 import { formatNumber, formatTable, pct } from '../output.js';
 
@@ -231,6 +231,7 @@ export function registerSimulate(program: Command): void {
     .command('simulate')
     .description('run a disruption scenario (JSON) on the store’s data and save the run')
     .argument('<scenario>', 'scenario file (JSON; see docs/scenarios.md)')
+    .option('--org <org>', ORG_OPTION_HELP)
     .option('--json', 'machine-readable output (summaries, curves, assumptions)')
     .option('--csv <dir>', 'also write summary.csv and curves.csv into DIR')
     .option('--no-save', 'do not save the run')
@@ -238,13 +239,13 @@ export function registerSimulate(program: Command): void {
     .action(
       async (
         path: string,
-        opts: { json?: boolean; csv?: string; save: boolean; all?: boolean },
+        opts: { org?: string; json?: boolean; csv?: string; save: boolean; all?: boolean },
         cmd: Command,
       ) => {
         const input = readScenario(path);
         const store = await openExisting(cmd);
         try {
-          const r = await simulate(store, input, { save: opts.save, file: path });
+          const r = await simulate(await viewFor(store, opts.org), input, { save: opts.save, file: path });
           if (opts.csv) {
             const files = writeCsv(opts.csv, r);
             if (!opts.json) process.stderr.write(`wrote ${files.join(', ')}\n`);

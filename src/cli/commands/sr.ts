@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { isUnavailable, type Unavailable } from '../../engine/analytics/concentration.js';
 import { geoPolRisk, type SupplyRiskResult, supplyRisk } from '../../services/supply-risk.js';
-import { openExisting } from '../context.js';
+import { ORG_OPTION_HELP, openExisting, viewFor } from '../context.js';
 import { UsageError } from '../errors.js';
 import { formatTable, pct, printJson } from '../output.js';
 
@@ -61,16 +61,21 @@ export function registerSr(program: Command): void {
       '--wgi-year <year>',
       'year of the WGI estimates (default: 2021, the last before the 2023 assessment)',
     )
+    .option('--org <org>', ORG_OPTION_HELP)
     .option('--json', 'machine-readable output')
     .action(
-      async (material: string, opts: { region: string; wgiYear?: string; json?: boolean }, cmd: Command) => {
+      async (
+        material: string,
+        opts: { org?: string; region: string; wgiYear?: string; json?: boolean },
+        cmd: Command,
+      ) => {
         const wgiYear = opts.wgiYear === undefined ? undefined : Number(opts.wgiYear);
         if (wgiYear !== undefined && (!Number.isInteger(wgiYear) || wgiYear < 1996 || wgiYear > 2100)) {
           throw new UsageError(`--wgi-year must be a year, got ${JSON.stringify(opts.wgiYear)}`);
         }
         const store = await openExisting(cmd);
         try {
-          const results = await supplyRisk(store, material, {
+          const results = await supplyRisk(await viewFor(store, opts.org), material, {
             region: opts.region,
             ...(wgiYear ? { wgiYear } : {}),
           });

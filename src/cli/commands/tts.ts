@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { TTS_DEFAULTS, type TtsReport, ttsReport } from '../../services/tts.js';
-import { openExisting } from '../context.js';
+import { ORG_OPTION_HELP, openExisting, viewFor } from '../context.js';
 import { UsageError } from '../errors.js';
 import { formatNumber, formatTable, pct, printJson } from '../output.js';
 import { progress } from '../progress.js';
@@ -110,10 +110,12 @@ export function registerTts(program: Command): void {
       'also disrupt the pharma chain’s nodes at an unknown location (every figure illustrative)',
     )
     .option('--limit <n>', 'rows to print', '30')
+    .option('--org <org>', ORG_OPTION_HELP)
     .option('--json', 'machine-readable output')
     .action(
       async (
         opts: {
+          org?: string;
           region: string;
           year: string;
           ttr: string;
@@ -139,7 +141,7 @@ export function registerTts(program: Command): void {
         try {
           bar.step('solving TTS and PI LPs');
           const report = await ttsReport(
-            store,
+            await viewFor(store, opts.org),
             {
               region: opts.region,
               year,

@@ -109,16 +109,18 @@ export type OnProgress = (done: number, total: number, message?: string) => void
 
 export async function runJob(store: Store, data: JobWorkerData, onProgress: OnProgress): Promise<unknown> {
   const p = data.payload;
+  // analyses run on the submitter's view: the public data overlaid with its organisation's rows
+  const view = orgRepository(store, data.principal).view();
   switch (p.kind) {
     case 'simulate': {
       onProgress(0, 1, 'simulating');
-      const report = await simulate(store, p.scenario, { save: false, ...(p.file ? { file: p.file } : {}) });
+      const report = await simulate(view, p.scenario, { save: false, ...(p.file ? { file: p.file } : {}) });
       if (p.save) report.run.id = await saveOrgRun(store, data.principal, report);
       onProgress(1, 1, 'done');
       return report;
     }
     case 'montecarlo':
-      return monteCarloReport(store, p.set, {
+      return monteCarloReport(view, p.set, {
         runs: p.runs,
         seed: p.seed,
         threads: data.threads,
@@ -128,7 +130,7 @@ export async function runJob(store: Store, data: JobWorkerData, onProgress: OnPr
         onProgress: (done, total) => onProgress(done, total, 'runs'),
       });
     case 'tts':
-      return ttsReport(store, p.options, {
+      return ttsReport(view, p.options, {
         inline: true,
         onProgress: (done, total) => onProgress(done, total, 'linear programmes solved'),
       });
@@ -183,8 +185,9 @@ async function importOrgData(
     onProgress(1, 1, 'written');
     return res;
   }
-  const importer = importerFor(p.format ?? 'interchange');
-  if (!importer || importer.format !== 'interchange')
+  // the interchange importer is registered as "trustmap" (`import --format trustmap`); "interchange" is accepted too
+  const importer = importerFor(!p.format || p.format === 'interchange' ? 'trustmap' : p.format);
+  if (!importer || importer.format !== 'trustmap')
     throw new ValidationError([
       { file: p.label, message: 'an organisation imports its portfolio or the interchange format' },
     ]);

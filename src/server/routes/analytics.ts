@@ -82,7 +82,7 @@ export function registerAnalyticsRoutes(api: FastifyInstance, ctx: ServerContext
     },
     async (req, reply) => {
       const params = { concern: (req.query.concern ?? 'CHN').toUpperCase(), limit: req.query.limit ?? 15 };
-      return sendCached(ctx, reply, 'overview', params, () => overview(ctx.store, params));
+      return sendCached(ctx, req, reply, 'overview', params, (view) => overview(view, params));
     },
   );
 
@@ -104,8 +104,8 @@ export function registerAnalyticsRoutes(api: FastifyInstance, ctx: ServerContext
         kind: q.kind ?? 'all',
         ...(tag !== 'all' ? { tag } : {}),
       };
-      return sendCached(ctx, reply, 'risk', { ...params, limit: q.limit }, async () => {
-        const t = await riskTable(ctx.store, params);
+      return sendCached(ctx, req, reply, 'risk', { ...params, limit: q.limit }, async (view) => {
+        const t = await riskTable(view, params);
         return q.limit ? { ...t, minerals: t.minerals.slice(0, q.limit), apis: t.apis.slice(0, q.limit) } : t;
       });
     },
@@ -127,8 +127,8 @@ export function registerAnalyticsRoutes(api: FastifyInstance, ctx: ServerContext
         concern: (q.concern ?? 'CHN').toUpperCase(),
         topK: q.top ?? 5,
       };
-      return sendCached(ctx, reply, 'exposure', { material: q.material, ...params }, () =>
-        exposureReport(ctx.store, q.material, params),
+      return sendCached(ctx, req, reply, 'exposure', { material: q.material, ...params }, (view) =>
+        exposureReport(view, q.material, params),
       );
     },
   );
@@ -145,8 +145,8 @@ export function registerAnalyticsRoutes(api: FastifyInstance, ctx: ServerContext
     async (req, reply) => {
       const q = req.query;
       const params = { region: q.region ?? 'USA', ...(q.year ? { year: q.year } : {}) };
-      return sendCached(ctx, reply, 'reliance', { material: q.material, ...params }, () =>
-        sourcingReports(ctx.store, q.material, params),
+      return sendCached(ctx, req, reply, 'reliance', { material: q.material, ...params }, (view) =>
+        sourcingReports(view, q.material, params),
       );
     },
   );
@@ -164,8 +164,8 @@ export function registerAnalyticsRoutes(api: FastifyInstance, ctx: ServerContext
       const q = req.query;
       const region = (q.region ?? 'EU').toUpperCase();
       const params = { region: q.region ?? 'EU', ...(q.wgiYear ? { wgiYear: q.wgiYear } : {}) };
-      return sendCached(ctx, reply, 'sr', { material: q.material, ...params }, async () => {
-        const results = await supplyRisk(ctx.store, q.material, params);
+      return sendCached(ctx, req, reply, 'sr', { material: q.material, ...params }, async (view) => {
+        const results = await supplyRisk(view, q.material, params);
         // as the CLI: GeoPolRisk of each linked trustmap material when the importer is the USA
         const ids =
           region === 'USA'
@@ -180,7 +180,7 @@ export function registerAnalyticsRoutes(api: FastifyInstance, ctx: ServerContext
         const gpr = (
           await Promise.all(
             ids.map((id) =>
-              geoPolRisk(ctx.store, id, { importer: 'USA' }).catch((e: Error) => [
+              geoPolRisk(view, id, { importer: 'USA' }).catch((e: Error) => [
                 { material_id: id, error: e.message },
               ]),
             ),

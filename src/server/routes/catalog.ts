@@ -61,9 +61,9 @@ export function registerCatalogRoutes(api: FastifyInstance, ctx: ServerContext):
       },
     },
     async (req, reply) =>
-      sendCached(ctx, reply, 'materials', req.query, async () => {
+      sendCached(ctx, req, reply, 'materials', req.query, async (view) => {
         const { q, ...filter } = req.query;
-        const rows = await listMaterials(ctx.store, filter);
+        const rows = await listMaterials(view, filter);
         if (!q) return rows;
         const needle = q.toLowerCase();
         return rows.filter((m) =>
@@ -85,8 +85,8 @@ export function registerCatalogRoutes(api: FastifyInstance, ctx: ServerContext):
     async (req, reply) => {
       const concern = (req.query.concern ?? 'CHN').toUpperCase();
       const region = req.query.region ?? 'TRUST';
-      return sendCached(ctx, reply, 'material', { id: req.params.id, concern, region }, async () => {
-        const reports = await materialReports(ctx.store, req.params.id, { concern, region });
+      return sendCached(ctx, req, reply, 'material', { id: req.params.id, concern, region }, async (view) => {
+        const reports = await materialReports(view, req.params.id, { concern, region });
         return reports.length === 1 ? reports[0] : reports;
       });
     },
@@ -95,7 +95,7 @@ export function registerCatalogRoutes(api: FastifyInstance, ctx: ServerContext):
   api.get(
     '/countries',
     { schema: { tags: ['data'], summary: 'countries and their regions', querystring: NoQuery } },
-    async (_req, reply) => sendCached(ctx, reply, 'countries', {}, () => listCountries(ctx.store)),
+    async (req, reply) => sendCached(ctx, req, reply, 'countries', {}, (view) => listCountries(view)),
   );
 
   api.get(
@@ -107,7 +107,7 @@ export function registerCatalogRoutes(api: FastifyInstance, ctx: ServerContext):
         querystring: NoQuery,
       },
     },
-    async (_req, reply) => sendCached(ctx, reply, 'sources', {}, () => listSources(ctx.store)),
+    async (req, reply) => sendCached(ctx, req, reply, 'sources', {}, (view) => listSources(view)),
   );
 
   api.get(

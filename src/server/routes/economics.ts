@@ -73,15 +73,22 @@ export function registerEconomicsRoutes(api: FastifyInstance, ctx: ServerContext
         demand: q.demand ?? ('consumption' as const),
         minShare: q.minShare ?? COST_GAP_DEFAULTS.minShare,
       };
-      return sendCached(ctx, reply, 'costgap', { material: req.params.material, ...params }, async () => {
-        const file = costInputsFile();
-        const reports = await costGapReports(ctx.store, req.params.material, {
-          ...params,
-          inputs: readCostInputs(file),
-          inputsFile: 'data/cost-inputs/us-import-costs.json',
-        });
-        return reports.length === 1 ? reports[0] : reports;
-      });
+      return sendCached(
+        ctx,
+        req,
+        reply,
+        'costgap',
+        { material: req.params.material, ...params },
+        async (view) => {
+          const file = costInputsFile();
+          const reports = await costGapReports(view, req.params.material, {
+            ...params,
+            inputs: readCostInputs(file),
+            inputsFile: 'data/cost-inputs/us-import-costs.json',
+          });
+          return reports.length === 1 ? reports[0] : reports;
+        },
+      );
     },
   );
 
@@ -111,10 +118,17 @@ export function registerEconomicsRoutes(api: FastifyInstance, ctx: ServerContext
         holdout: q.holdout ?? FORECAST_DEFAULTS.holdout,
         damped: q.damped ?? false,
       };
-      return sendCached(ctx, reply, 'forecast', { material: req.params.material, ...params }, async () => {
-        const reports = await forecastReports(ctx.store, req.params.material, params);
-        return reports.length === 1 ? reports[0] : reports;
-      });
+      return sendCached(
+        ctx,
+        req,
+        reply,
+        'forecast',
+        { material: req.params.material, ...params },
+        async (view) => {
+          const reports = await forecastReports(view, req.params.material, params);
+          return reports.length === 1 ? reports[0] : reports;
+        },
+      );
     },
   );
 

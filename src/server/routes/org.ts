@@ -87,7 +87,7 @@ export async function importUpload(
   );
   const done = await ctx.jobs.whenFinished(job.id);
   if (done.status === 'done') {
-    dataChanged(ctx);
+    dataChanged(ctx, scope);
     return reply.status(200).send({ job: job.id, ...(done.result as object) });
   }
   if (done.error) {
@@ -201,7 +201,7 @@ export function registerOrgRoutes(api: FastifyInstance, ctx: ServerContext): voi
     },
     async (req) => {
       const res = await orgRepository(ctx.store, principalOf(req)).delete(req.params.entity, req.params.key);
-      dataChanged(ctx);
+      dataChanged(ctx, 'org');
       return res;
     },
   );
