@@ -44,7 +44,7 @@ import {
   StockpileCandidate,
 } from '../model/plan.js';
 import { newestProductionByMaterial } from '../store/queries.js';
-import type { Store } from '../store/store.js';
+import type { StoreOrView } from '../store/read-view.js';
 import { loadHazardSet, resolveHazardSet } from './montecarlo.js';
 import type { OptWorkerData, OptWorkerMessage } from './optimize-worker.js';
 import { resolver, type SimulationReport, simulate, validateScenario } from './simulate.js';
@@ -391,7 +391,7 @@ function productCurves(
  * NotFoundError for a bad plan, naming the field.
  */
 export async function optimizePlan(
-  store: Store,
+  store: StoreOrView,
   planOrPath: string | unknown,
   opts: OptimizeOptions = {},
 ): Promise<OptimizeReport> {
@@ -1109,7 +1109,7 @@ function leversFor(
  * concentration (HHI, newest year in the data).
  */
 async function rankPriorities(
-  store: Store,
+  store: StoreOrView,
   products: ProductRef[],
   results: ProductResult[],
   weight: Float64Array,

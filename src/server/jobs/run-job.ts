@@ -136,7 +136,7 @@ export async function runJob(store: Store, data: JobWorkerData, onProgress: OnPr
       });
     case 'optimize':
       // the job's worker thread is already off the event loop: solve inline, cancel by terminating it
-      return optimizePlan(store, p.file ?? p.plan, {
+      return optimizePlan(view, p.file ?? p.plan, {
         inline: true,
         ...(p.budget !== undefined ? { budget: p.budget } : {}),
         ...(p.timeLimitSeconds !== undefined ? { timeLimitSeconds: p.timeLimitSeconds } : {}),
