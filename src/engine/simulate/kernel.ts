@@ -115,7 +115,7 @@ const NF_SPARE = 3; // capacity left over + unsold goods (what a spot pool may b
 const NF_DEM = 4; // demand this step (demand nodes)
 const NF_CONS = 5; // consumed this step (demand nodes)
 const NF_RATION = 6; // 1 if it rationed an order class at the last phase A it ran
-const NF_PROD = 7; // produced this step (written when the balance is audited)
+const NF_PROD = 7; // produced this step (u; phase B draws the inputs from it, see NI_EARLY)
 /** node record (Int32, 4 per node) */
 const NI = 4;
 const NI_S0 = 0; // first slot
@@ -123,6 +123,14 @@ const NI_S1 = 1; // one past the last slot
 const NI_MAT = 2; // material
 const NI_KIND = 3; // NODE_* | NI_HAS_GROUP
 const NI_HAS_GROUP = 16; // a slot of the node is in a substitute group
+const NI_IN_REPORT = 32; // the node belongs to a reporting group
+/**
+ * phase A draws the node's inputs (demand nodes, spot pools, substitute groups, slow slots);
+ * otherwise phase A only computes the output u (kept in NF_PROD) and phase B draws each slot's
+ * input just before its deliveries — the same arithmetic on the same values (nothing else reads or
+ * writes a slot's stock between its node's phase A and phase B), one pass over the slots fewer
+ */
+const NI_EARLY = 64;
 /** slot record (Float64, 8 per slot) */
 const SF = 8;
 const SF_RATIO = 0; // input per unit of output × base weight
@@ -350,6 +358,14 @@ function createState(net: SimNetwork, cs: CompiledScenario, track: boolean): Sta
   cs.groups.forEach((g, k) => {
     for (const i of g.nodes) groupList[groupAt[i]!++] = k;
   });
+  for (let i = 0; i < n; i++) {
+    if (groupStart[i + 1]! > groupStart[i]!) ni[i * NI + NI_KIND]! |= NI_IN_REPORT;
+    const k = kind[i]!;
+    let early = k === NODE_DEMAND || k === NODE_UNALLOCATED_SINK || k === NODE_POOL;
+    if ((ni[i * NI + NI_KIND]! & NI_HAS_GROUP) !== 0) early = true;
+    for (let s = net.nodeSlotStart[i]!; s < net.nodeSlotStart[i + 1]!; s++) if (slow[s]) early = true;
+    if (early) ni[i * NI + NI_KIND]! |= NI_EARLY;
+  }
 
   const st: State = {
     net,
@@ -477,7 +493,7 @@ function materialChanged(st: State, m: number): void {
  * Production u = min(plan, capacity, inputs on hand / recipe ratio) and the inputs it draws, for a
  * producer, trader or busy pool; records each slot's stock before the draw. Returns u.
  */
-function produce(st: State, i: number, s0: number, s1: number, hasGroup: boolean): number {
+function produce(st: State, i: number, s0: number, s1: number, kf: number): number {
   const nf = st.nf;
   const sf = st.sf;
   const si = st.si;
@@ -485,7 +501,7 @@ function produce(st: State, i: number, s0: number, s1: number, hasGroup: boolean
   const pl = nf[i * NF + NF_PLAN]!;
   let u = pl < cap ? pl : cap;
   if (s1 > s0) {
-    if (hasGroup) {
+    if ((kf & NI_HAS_GROUP) !== 0) {
       for (let s = s0; s < s1; s++) sf[s * SF + SF_STOCK0] = sf[s * SF + SF_STOCK]!;
       u = limitWithGroups(st, s0, s1, u);
     } else {
@@ -495,18 +511,20 @@ function produce(st: State, i: number, s0: number, s1: number, hasGroup: boolean
         const lim = sf[s * SF + SF_STOCK]! * sf[s * SF + SF_INV]!;
         if (lim < u) u = lim;
       }
-      for (let s = s0; s < s1; s++) {
-        const f = s * SF;
-        const take = sf[f + SF_RATIO]! * u;
-        const x = sf[f + SF_STOCK]!;
-        sf[f + SF_STOCK0] = x;
-        const used = take < x ? take : x;
-        sf[f + SF_STOCK] = x - used;
-        if (st.track) st.inputUsed[s] = used;
-      }
+      // the draw: here only for NI_EARLY nodes, else in phase B (nodeB)
+      if ((kf & NI_EARLY) !== 0)
+        for (let s = s0; s < s1; s++) {
+          const f = s * SF;
+          const take = sf[f + SF_RATIO]! * u;
+          const x = sf[f + SF_STOCK]!;
+          sf[f + SF_STOCK0] = x;
+          const used = take < x ? take : x;
+          sf[f + SF_STOCK] = x - used;
+          if (st.track) st.inputUsed[s] = used;
+        }
     }
   }
-  if (st.track) nf[i * NF + NF_PROD] = u;
+  nf[i * NF + NF_PROD] = u;
   return u;
 }
 
@@ -537,7 +555,7 @@ function produceLate(st: State, i: number): void {
     sf[s0 * SF + SF_STOCK] === 0
   )
     return;
-  produce(st, i, s0, s1, (ni[i * NI + NI_KIND]! & NI_HAS_GROUP) !== 0);
+  produce(st, i, s0, s1, ni[i * NI + NI_KIND]!);
 }
 
 /**
@@ -587,7 +605,7 @@ function nodeA(st: State, i: number): void {
     wake[i] = 1;
   }
   const cap = nf[a + NF_CAP]!;
-  const u = produce(st, i, s0, ni[i * NI + NI_S1]!, (kf & NI_HAS_GROUP) !== 0);
+  const u = produce(st, i, s0, ni[i * NI + NI_S1]!, kf);
   let rem = nf[a + NF_FIN]! + u;
   // standing order totals by class (kept across steps; rounding may leave a total a hair below 0)
   const o0 = sb[b]! > 0 ? sb[b]! : 0;
@@ -671,12 +689,20 @@ function nodeB(st: State, j: number): void {
   const invRebuild = st.invRebuild;
   const run = st.run;
   const wake = st.wake;
-  const groupStart = st.groupStart;
   if ((run[j]! & 1) === 0) {
     produceLate(st, j);
     st.nodeVisits++;
   }
-  for (let q = groupStart[j]!; q < groupStart[j + 1]!; q++) st.groupDirty[st.groupList[q]!] = 1;
+  const kf = ni[j * NI + NI_KIND]!;
+  if ((kf & NI_IN_REPORT) !== 0) {
+    const groupStart = st.groupStart;
+    for (let q = groupStart[j]!; q < groupStart[j + 1]!; q++) st.groupDirty[st.groupList[q]!] = 1;
+  }
+  const isPool = (kf & 15) === NODE_POOL;
+  // draw the inputs here (not in phase A): the output u phase A computed
+  const late = (kf & NI_EARLY) === 0;
+  const u = nf[j * NF + NF_PROD]!;
+  const track = st.track;
   const plan = nf[j * NF + NF_PLAN]!;
   const sEnd = ni[j * NI + NI_S1]!;
   let w = 0;
@@ -685,10 +711,9 @@ function nodeB(st: State, j: number): void {
     const g = s * SI;
     const e0 = si[g + SI_E0]!;
     const e1 = si[g + SI_E1]!;
-    if (si[g + SI_SLOW]) {
+    if (si[g + SI_SLOW] !== 0) {
       // an idle spot pool (nothing on order, nothing to buy) costs one test
-      const idle =
-        (ni[j * NI + NI_KIND]! & 15) === NODE_POOL && placed[s] === 0 && plan === 0 && sf[f + SF_STOCK] === 0;
+      const idle = isPool && placed[s] === 0 && plan === 0 && sf[f + SF_STOCK] === 0;
       if (!idle) {
         slowSlot(st, s);
         visited += e1 - e0;
@@ -700,9 +725,22 @@ function nodeB(st: State, j: number): void {
     const sh0 = si[g + SI_SHORT]!;
     // a pool order is outstanding only while the slot diverts
     const po = sh0 >= tau && sh0 > 0 ? sf[f + SF_POOL_ORDER]! : 0;
-    const st0 = sf[f + SF_STOCK]!;
+    const ratio = sf[f + SF_RATIO]!;
+    // stock at the start of the step (x0) and after the draw (st0)
+    let x0: number;
+    let st0: number;
+    if (late) {
+      x0 = sf[f + SF_STOCK]!;
+      const take = ratio * u;
+      const used = take < x0 ? take : x0;
+      st0 = x0 - used;
+      if (track) st.inputUsed[s] = used;
+    } else {
+      x0 = sf[f + SF_STOCK0]!;
+      st0 = sf[f + SF_STOCK]!;
+    }
     // order up to target on the inventory position (stock on hand + on order)
-    const use = sf[f + SF_RATIO]! * plan;
+    const use = ratio * plan;
     let need = use + (sf[f + SF_SAFETY]! + use - st0 - np - po) * invRebuild;
     if (need < 0) need = 0;
     // a change below 1e-12 of the order is rounding: keep the standing order
@@ -753,7 +791,7 @@ function nodeB(st: State, j: number): void {
     }
     const x = po > 0 ? st0 + (got + po * sb[si[g + SI_POOL]! * 8 + 4 + CLASS_EXPORT]!) : st0 + got;
     sf[f + SF_STOCK] = x;
-    if (x !== sf[f + SF_STOCK0]) w = 1;
+    if (x !== x0) w = 1;
     if (newPo !== po) {
       const pool = si[g + SI_POOL]!;
       sb[pool * 8 + CLASS_EXPORT]! += newPo - po;
