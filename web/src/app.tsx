@@ -26,6 +26,9 @@ const BriefPage = lazy(() => import('./pages/brief.js'));
     prefetch(
       `/api/risk${query({ region: p.region ?? 'TRUST', concern: p.concern ?? 'CHN', kind: p.kind ?? 'all' })}`,
     );
+    // a shared link naming the material: fetch it with the table, not after it
+    if (p.m && p.kind !== 'api')
+      prefetch(`/api/materials/${encodeURIComponent(p.m)}${query({ concern: p.concern ?? 'CHN' })}`);
     loadOverview();
   }
 }
