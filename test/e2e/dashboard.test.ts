@@ -124,6 +124,33 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in chromium', () => {
     ).toBeGreaterThan(0);
   });
 
+  it("builds a scenario of several shocks and shows the API's validation message next to the field", async () => {
+    await page.goto(`${base}#/scenario?mode=form`);
+    await page.getByRole('heading', { name: 'Build a scenario' }).waitFor();
+    await page.getByRole('button', { name: 'Add a shock' }).click();
+    await page.getByRole('group', { name: 'Shock 2' }).waitFor();
+    await page.getByLabel('Shock 2 type').selectOption('capacity_loss');
+    await page.getByLabel('Shock 2 country (ISO3)').fill('JPN');
+    // a capacity loss of 150 % is outside the schema (share 0–1): the server answers 422
+    await page.getByLabel('Shock 2 share cut or surge factor').fill('1.5');
+    await page.getByRole('button', { name: 'Run simulation' }).click();
+    const msg = page.locator('[id="e-shocks.1.share"]');
+    await msg.waitFor();
+    expect(await msg.innerText()).not.toBe('');
+    expect(await page.getByLabel('Shock 2 share cut or surge factor').getAttribute('aria-invalid')).toBe(
+      'true',
+    );
+    expect(await page.locator('[id="e-shocks.0.share"]').count()).toBe(0);
+    // fixed, and with the first shock removed, it runs
+    await page.getByLabel('Shock 2 share cut or surge factor').fill('0.5');
+    await page.getByRole('button', { name: 'Remove shock 1' }).click();
+    expect(await page.getByRole('group', { name: /^Shock \d/ }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Run simulation' }).click();
+    await page.waitForURL(/job=/);
+    await page.locator('.status.done').waitFor({ timeout: 120_000 });
+    expect(decodeURIComponent(page.url())).toContain('"country":"JPN"');
+  });
+
   it('runs the optimiser on a shipped plan and shows the job result: interventions and the curve', async () => {
     await page.goto(`${base}#/optimiser?plan=trust-pilot-apis`);
     await page.getByRole('combobox', { name: 'Plan' }).waitFor();
