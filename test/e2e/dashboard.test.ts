@@ -166,12 +166,14 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard in chromium', () => {
 
     // the same job's result, fetched from the API
     const jobId = new URL(page.url().replace('#/optimiser', '')).searchParams.get('job');
-    const job = await page.evaluate(async (id) => {
-      const res = await fetch(`/api/jobs/${id}`, {
-        headers: { authorization: `Bearer ${localStorage.getItem('trustmap.token')}` },
-      });
-      return res.json();
-    }, jobId);
+    const token = await page.evaluate(() =>
+      (globalThis as unknown as { localStorage: { getItem(k: string): string | null } }).localStorage.getItem(
+        'trustmap.token',
+      ),
+    );
+    const job = (await (
+      await fetch(`${base}/api/jobs/${jobId}`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as { result: unknown };
     const result = job.result as {
       chosen: { id: string; cost: { amount: number }; existingRegisteredSite: { firmName: string } | null }[];
       budgetCurve: { budgetShare: number; size: { rows: number; columns: number; nonzeros: number } }[];
