@@ -9,7 +9,6 @@ import type {
 import { downsampleMax, marketCharts, ttsTtrRows } from '../../web/src/shape/curves.js';
 import { dmfBars } from '../../web/src/shape/dmf.js';
 import { mapShares, numericLookup } from '../../web/src/shape/map.js';
-import { budgetCurve, resultTables } from '../../web/src/shape/optimiser.js';
 import { newestRow, productionSeries } from '../../web/src/shape/production.js';
 import { exposureSankey } from '../../web/src/shape/sankey.js';
 import { srFactorRows } from '../../web/src/shape/sr.js';
@@ -329,28 +328,5 @@ describe('tables', () => {
       ['a', true],
       ['b', false],
     ]);
-  });
-});
-
-describe('optimiser result', () => {
-  it('finds the budget curve and named tables, and declines to guess otherwise', () => {
-    const res = {
-      curve: [
-        { budget: 200, expectedShortfall: 3 },
-        { budget: 0, expectedShortfall: 10 },
-      ],
-      chosen: [{ id: 'stockpile' }],
-      priorityProducts: [{ material: 'heparin.api' }],
-    };
-    expect(budgetCurve(res)).toEqual({
-      points: [
-        { budget: 0, value: 10 },
-        { budget: 200, value: 3 },
-      ],
-      valueKey: 'expectedShortfall',
-    });
-    expect(budgetCurve({ curve: [{ x: 1 }] })).toBeNull();
-    expect(budgetCurve(null)).toBeNull();
-    expect(resultTables(res, /chosen|priorit/i).map((t) => t.name)).toEqual(['chosen', 'priorityProducts']);
   });
 });

@@ -2,7 +2,7 @@ import { lazy, Suspense, useEffect, useState } from 'react';
 import { ErrorBox, Loading, Private } from './components/bits.js';
 import { ErrorBoundary } from './components/error-boundary.js';
 import { ApiError, api, getToken, prefetch, query, setToken } from './lib/api.js';
-import type { Me } from './lib/api-types.js';
+import type { Me, RiskTable } from './lib/api-types.js';
 import { useRoute } from './lib/hooks.js';
 import { formatHash, parseHash } from './lib/route.js';
 import { SignIn } from './pages/sign-in.js';
@@ -17,16 +17,33 @@ const PortfolioPage = lazy(() => import('./pages/portfolio.js'));
 const BriefPage = lazy(() => import('./pages/brief.js'));
 
 // the first view: fetch the account, the default risk table and the overview's code at once
-// instead of one after the other (the charts' code follows once the table is on screen)
+// instead of one after the other; the map's material and code follow without waiting for the table
 {
   const first = parseHash(window.location.hash);
   if (first.page === 'overview' && getToken()) {
     prefetch('/api/me');
     const p = first.params;
-    prefetch(
-      `/api/risk${query({ region: p.region ?? 'TRUST', concern: p.concern ?? 'CHN', kind: p.kind ?? 'all' })}`,
+    const concern = p.concern ?? 'CHN';
+    const material = (id: string) => `/api/materials/${encodeURIComponent(id)}${query({ concern })}`;
+    const risk = prefetch<RiskTable>(
+      `/api/risk${query({ region: p.region ?? 'TRUST', concern, kind: p.kind ?? 'all' })}`,
     );
+    // the map's material (a shared link's, else the top of the table): fetched as soon as it is
+    // known, not once the table has rendered
+    if (p.kind !== 'api') {
+      if (p.m) prefetch(material(p.m));
+      else
+        risk?.then(
+          (r) => {
+            const top = r.minerals[0]?.material.id;
+            if (top) prefetch(material(top));
+          },
+          () => {},
+        );
+    }
     loadOverview();
+    // the map's code (ECharts + geometry) downloads and compiles while the server answers
+    if (p.kind !== 'api') void import('./charts/world.js');
   }
 }
 

@@ -1,7 +1,16 @@
 import type { JobState } from '../lib/use-job.js';
 import { ErrorBox } from './bits.js';
 
-export function JobProgress({ state, onCancel }: { state: JobState; onCancel: () => void }) {
+export function JobProgress({
+  state,
+  onCancel,
+  stage = (m) => m ?? '',
+}: {
+  state: JobState;
+  onCancel: () => void;
+  /** the progress message (a stage name) in words */
+  stage?: (message: string | undefined) => string;
+}) {
   if (state.status === 'idle') return null;
   const p = state.progress;
   const running = state.status === 'queued' || state.status === 'running';
@@ -12,7 +21,7 @@ export function JobProgress({ state, onCancel }: { state: JobState; onCancel: ()
         <>
           <progress max={p?.total || 1} value={p ? p.done : undefined} aria-label="job progress" />
           <span className="muted">
-            {p ? `${p.done} / ${p.total}` : ''} {p?.message ?? ''}
+            {p ? `${p.done} / ${p.total}` : ''} {stage(p?.message)}
           </span>
           {state.id ? (
             <button type="button" onClick={onCancel}>

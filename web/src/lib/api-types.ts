@@ -270,3 +270,136 @@ export interface Country {
   kind: string;
   regions: string[];
 }
+
+/* ---- optimiser (src/services/optimize.ts OptimizeReport; src/server/catalog.ts PlanEntry) ---- */
+
+export type Currency = 'USD' | 'INR';
+
+export interface PlanEntry {
+  name: string;
+  file: string;
+  description: string | null;
+  currency: Currency;
+  budget: number;
+  products: number;
+  candidates: number;
+}
+
+/** a shipped plan (Plan schema), as far as the page shows it */
+export interface PlanDoc {
+  name: string;
+  description?: string;
+  currency: Currency;
+  exchange_rate?: { inr_per_usd: number; source?: string; date?: string; illustrative: boolean };
+  budget: number;
+  market: string;
+  candidates: ({ id: string; kind: string; product: string; illustrative: boolean; note?: string } & Record<
+    string,
+    unknown
+  >)[];
+  products: { material: string; weight: number; market?: string; illustrative_quantities?: unknown }[];
+}
+
+export interface Money {
+  amount: number;
+  currency: Currency;
+  usd: number;
+}
+
+export interface LossFigures {
+  expected: number;
+  p95: number;
+}
+
+export type SolveStatus =
+  | 'optimal'
+  | 'infeasible'
+  | 'unbounded'
+  | 'unbounded-or-infeasible'
+  | 'time-limit'
+  | 'iteration-limit'
+  | 'interrupted'
+  | 'empty'
+  | 'error';
+
+export interface SolveSummary {
+  budgetShare: number;
+  budget: Money;
+  status: SolveStatus;
+  hasSolution: boolean;
+  size: { rows: number; columns: number; nonzeros: number; integers: number };
+  seconds: number;
+  objective: number | null;
+  dualBound: number | null;
+  gap: number | null;
+  spent: Money | null;
+  loss: LossFigures | null;
+  message?: string;
+}
+
+export interface ChosenIntervention {
+  id: string;
+  kind: string;
+  product: string;
+  size: number;
+  sizeUnit: string;
+  cost: Money;
+  where: string;
+  leadDays: number | null;
+  existingRegisteredSite: { fei: string; firmName: string; country: string; apiManufacture: boolean } | null;
+  illustrative: boolean;
+  source: string | null;
+}
+
+export interface ProductResult {
+  material: string;
+  market: string;
+  unit: string;
+  weight: number;
+  annualDemand: number;
+  simulated: boolean;
+  before: LossFigures;
+  afterModel: LossFigures;
+  afterResimulated: LossFigures | null;
+  spent: Money;
+  illustrative: boolean;
+}
+
+export interface Priority {
+  rank: number;
+  material: string;
+  market: string;
+  reasons: string[];
+  avoidedPerMillionUsd: number | null;
+  weight: number;
+  hhi: number | null;
+  concentrationNote: string;
+}
+
+export interface OptimizeReport {
+  plan: {
+    name: string;
+    file: string | null;
+    currency: Currency;
+    exchangeRate: { inr_per_usd: number; source?: string; date?: string; illustrative: boolean };
+    budget: Money;
+    year: number;
+    horizonDays: number;
+    periods: number;
+    scenarios: { kind: 'hazard_set' | 'files'; count: number; seed: number | null; name: string };
+  };
+  status: SolveStatus;
+  message: string;
+  diagnosis: { conflict?: { rows: string[]; columns: string[] }; ray?: string[]; message: string } | null;
+  solve: SolveSummary;
+  chosen: ChosenIntervention[];
+  spent: Money | null;
+  products: ProductResult[];
+  totals: { before: LossFigures; afterModel: LossFigures | null; afterResimulated: LossFigures | null };
+  budgetCurve: SolveSummary[];
+  priorities: Priority[];
+  sources: string[];
+  assumptions: string[];
+  warnings: string[];
+  seconds: number;
+}

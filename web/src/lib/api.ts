@@ -71,11 +71,14 @@ const prefetched = new Map<string, Promise<unknown>>();
  * Starts a GET before the component that needs it mounts (the first view asks for /api/me and the
  * risk table while the page's code is still loading); `api` hands out the answer once.
  */
-export function prefetch(path: string): void {
-  if (!getToken() || prefetched.has(path)) return;
-  const p = api(path);
+export function prefetch<T = unknown>(path: string): Promise<T> | null {
+  if (!getToken()) return null;
+  const had = prefetched.get(path);
+  if (had) return had as Promise<T>;
+  const p = api<T>(path);
   p.catch(() => {});
   prefetched.set(path, p);
+  return p;
 }
 
 export function query(params: Record<string, string | number | undefined | null>): string {

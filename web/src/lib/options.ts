@@ -5,6 +5,7 @@
 
 import type { MarketChart, TtsTtrRow } from '../shape/curves.js';
 import type { DmfBars } from '../shape/dmf.js';
+import type { CurvePoint } from '../shape/optimiser.js';
 import type { ProductionSeries } from '../shape/production.js';
 import type { SankeyData } from '../shape/sankey.js';
 import { num, pct } from './format.js';
@@ -112,13 +113,45 @@ export function ttsTtrOption(rows: TtsTtrRow[], horizon: number) {
   };
 }
 
-export function budgetOption(points: { budget: number; value: number }[], valueKey: string) {
+/**
+ * The budget–resilience curve: weighted expected and P95 loss (share of a year's demand, weighted
+ * by criticality) against the budget in plan currency; the plan's budget is marked. A budget with
+ * no solution is a gap.
+ */
+export function budgetOption(points: CurvePoint[], currency: string, planBudget: number) {
   return {
-    color: [PALETTE[0]],
-    tooltip: { trigger: 'axis' },
-    grid: { left: 70, right: 16, top: 24, bottom: 40 },
-    xAxis: { type: 'value', name: 'budget', nameLocation: 'middle', nameGap: 26 },
-    yAxis: { type: 'value', name: valueKey },
-    series: [{ type: 'line', name: valueKey, data: points.map((p) => [p.budget, p.value]), step: 'end' }],
+    color: [PALETTE[0], PALETTE[3]],
+    tooltip: {
+      trigger: 'axis',
+      valueFormatter: (v: number | null) => (v === null ? 'no solution' : pct(v, 2)),
+    },
+    legend: { top: 0 },
+    grid: { left: 70, right: 24, top: 32, bottom: 44 },
+    xAxis: {
+      type: 'value',
+      name: `budget (${currency})`,
+      nameLocation: 'middle',
+      nameGap: 28,
+      axisLabel: { formatter: (v: number) => num(v, 0) },
+    },
+    yAxis: {
+      type: 'value',
+      name: 'weighted unmet demand',
+      axisLabel: { formatter: (v: number) => pct(v, 0) },
+    },
+    series: [
+      {
+        type: 'line',
+        name: 'expected',
+        data: points.map((p) => [p.budget, p.expected]),
+        connectNulls: false,
+        markLine: {
+          symbol: 'none',
+          label: { formatter: 'plan budget' },
+          data: [{ xAxis: planBudget }],
+        },
+      },
+      { type: 'line', name: 'P95', data: points.map((p) => [p.budget, p.p95]), connectNulls: false },
+    ],
   };
 }

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import { Assumptions, ErrorBox, Fig, Illustrative, Loading, Section, Sources } from '../components/bits.js';
 import { DataTable, type TableColumn } from '../components/data-table.js';
 import { WorldMap } from '../components/world-map.js';
@@ -135,6 +135,12 @@ export default function Overview({ route, go }: PageProps) {
     selected ? `/api/materials/${encodeURIComponent(selected)}${query({ concern })}` : null,
   );
   const newest = report.data ? newestRow(report.data.concentration) : null;
+  // once the table is on screen, load the map's code (ECharts + geometry) while the material is
+  // fetched, instead of after it: the two no longer wait on each other
+  const tableShown = risk.data !== null;
+  useEffect(() => {
+    if (tableShown && kind !== 'api') void import('../charts/world.js');
+  }, [tableShown, kind]);
   const sortOf = (k: string, d: string) =>
     p[k] ? { key: p[k]!, dir: (p[d] ?? 'desc') as SortDir } : undefined;
   const minerals = useMemo(() => risk.data?.minerals ?? [], [risk.data]);

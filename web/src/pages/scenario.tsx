@@ -1,14 +1,23 @@
-import { type FormEvent, useMemo } from 'react';
+import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { Assumptions, ErrorBox, Loading, Section, Sources } from '../components/bits.js';
 import { Chart } from '../components/chart.js';
 import { DataTable, type TableColumn } from '../components/data-table.js';
 import { JobProgress } from '../components/job-progress.js';
+import { ApiError } from '../lib/api.js';
 import type { MarketSummary, ShippedScenario, SimulationReport } from '../lib/api-types.js';
 import { num, pct } from '../lib/format.js';
 import { useApi } from '../lib/hooks.js';
 import { curveOption, ttsTtrOption } from '../lib/options.js';
 import { useJob } from '../lib/use-job.js';
 import { marketCharts, type TtsTtrRow, ttsTtrRows } from '../shape/curves.js';
+import {
+  DEFAULT_SHOCK,
+  type FormState,
+  issuesByField,
+  parseForm,
+  type ShockRow,
+  toScenario,
+} from '../shape/scenario-form.js';
 import type { PageProps } from './types.js';
 
 const summaryColumns: TableColumn<MarketSummary>[] = [
@@ -47,61 +56,14 @@ const ttsColumns: TableColumn<TtsTtrRow>[] = [
   { key: 'status', label: 'Meaning', value: (r) => r.status },
 ];
 
-interface FormState {
-  name: string;
-  year: number;
-  horizon: number;
-  markets: string;
-  type: 'export_restriction' | 'capacity_loss' | 'demand_surge';
-  country: string;
-  materials: string;
-  share: number;
-  start: number;
-  duration: number;
-  cover: number;
-}
-
-const DEFAULT_FORM: FormState = {
-  name: 'My scenario',
-  year: 2022,
-  horizon: 365,
-  markets: 'USA, IND',
-  type: 'export_restriction',
-  country: 'CHN',
-  materials: 'gallium.refined',
-  share: 1,
-  start: 0,
-  duration: 90,
-  cover: 30,
-};
-
-const list = (s: string) =>
-  s
-    .split(/[,\s]+/)
-    .map((x) => x.trim())
-    .filter(Boolean);
-
-/** The form as a scenario (src/model/scenario.ts); the server validates it and names any bad field. */
-function toScenario(f: FormState): Record<string, unknown> {
-  const common = { materials: list(f.materials), start_day: f.start, duration_days: f.duration };
-  const shock =
-    f.type === 'export_restriction'
-      ? { type: f.type, exporter: f.country.toUpperCase(), importers: 'all', share: f.share, ...common }
-      : f.type === 'capacity_loss'
-        ? { type: f.type, country: f.country.toUpperCase(), share: f.share, ...common }
-        : { type: f.type, market: f.country.toUpperCase(), factor: f.share, ...common };
-  return {
-    name: f.name,
-    description: 'built in the dashboard form (user-defined, not a historical scenario)',
-    year: f.year,
-    horizon_days: f.horizon,
-    step_days: 1,
-    markets: list(f.markets).map((m) => m.toUpperCase()),
-    materials: list(f.materials),
-    shocks: [shock],
-    levers: { default_days_of_cover: f.cover },
-    seed: null,
-  };
+/** Messages the API gave for one form field, shown under it (and tied to it by aria-describedby). */
+function FieldError({ id, msgs }: { id: string; msgs: string[] | undefined }) {
+  if (!msgs?.length) return null;
+  return (
+    <span className="field-error" id={id} role="alert">
+      {msgs.join('; ')}
+    </span>
+  );
 }
 
 export default function ScenarioPage({ route, go }: PageProps) {
@@ -114,13 +76,10 @@ export default function ScenarioPage({ route, go }: PageProps) {
       else next[k] = v;
     go({ page: 'scenario', id: null, params: next }, replace);
   };
-  const form: FormState = useMemo(() => {
-    try {
-      return { ...DEFAULT_FORM, ...(p.f ? (JSON.parse(p.f) as Partial<FormState>) : {}) };
-    } catch {
-      return DEFAULT_FORM;
-    }
-  }, [p.f]);
+  const [form, setForm] = useState<FormState>(() => parseForm(p.f));
+  useEffect(() => setForm(parseForm(p.f)), [p.f]);
+  const setShock = (i: number, patch: Partial<ShockRow>) =>
+    setForm((f) => ({ ...f, shocks: f.shocks.map((x, k) => (k === i ? { ...x, ...patch } : x)) }));
   const shipped = useApi<ShippedScenario[]>('/api/scenarios');
   const chosen = p.s ?? null;
   const detail = useApi<ShippedScenario & { shocks?: { type: string; note?: string }[] }>(
@@ -137,23 +96,20 @@ export default function ScenarioPage({ route, go }: PageProps) {
   const runShipped = () => chosen && submit('simulate', { scenario: chosen });
   const runForm = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
-    const fd = new FormData(e.currentTarget);
-    const f: FormState = {
-      name: String(fd.get('name')),
-      year: Number(fd.get('year')),
-      horizon: Number(fd.get('horizon')),
-      markets: String(fd.get('markets')),
-      type: String(fd.get('type')) as FormState['type'],
-      country: String(fd.get('country')),
-      materials: String(fd.get('materials')),
-      share: Number(fd.get('share')),
-      start: Number(fd.get('start')),
-      duration: Number(fd.get('duration')),
-      cover: Number(fd.get('cover')),
-    };
-    set({ f: JSON.stringify(f) });
-    submit('simulate', { scenario: toScenario(f) });
+    set({ f: JSON.stringify(form) });
+    submit('simulate', { scenario: toScenario(form) });
   };
+  const issues = useMemo(
+    () =>
+      mode === 'form' && state.error instanceof ApiError
+        ? issuesByField(state.error.issues)
+        : new Map<string, string[]>(),
+    [mode, state.error],
+  );
+  const err = (k: string) => issues.get(k);
+  const described = (k: string) =>
+    issues.has(k) ? { 'aria-describedby': `e-${k}`, 'aria-invalid': true } : {};
+  const general = [...(issues.get('form') ?? []), ...(issues.get('materials') ?? [])];
 
   return (
     <>
@@ -235,50 +191,170 @@ export default function ScenarioPage({ route, go }: PageProps) {
       ) : (
         <Section title="Build a scenario" id="build">
           <form className="builder" onSubmit={runForm}>
+            {general.length ? <FieldError id="e-form" msgs={general} /> : null}
             <label>
-              Name <input name="name" defaultValue={form.name} required />
+              Name{' '}
+              <input
+                name="name"
+                value={form.name}
+                onChange={(e) => setForm({ ...form, name: e.target.value })}
+                required
+                {...described('name')}
+              />
+              <FieldError id="e-name" msgs={err('name')} />
             </label>
             <label>
               Base year{' '}
-              <input name="year" type="number" min={1990} max={2100} defaultValue={form.year} required />
+              <input
+                name="year"
+                type="number"
+                min={1990}
+                max={2100}
+                value={form.year}
+                onChange={(e) => setForm({ ...form, year: Number(e.target.value) })}
+                required
+                {...described('year')}
+              />
+              <FieldError id="e-year" msgs={err('year')} />
             </label>
             <label>
               Horizon (days){' '}
-              <input name="horizon" type="number" min={1} max={3650} defaultValue={form.horizon} required />
+              <input
+                name="horizon"
+                type="number"
+                min={1}
+                max={3650}
+                value={form.horizon}
+                onChange={(e) => setForm({ ...form, horizon: Number(e.target.value) })}
+                required
+                {...described('horizon')}
+              />
+              <FieldError id="e-horizon" msgs={err('horizon')} />
             </label>
             <label>
-              Markets (ISO3) <input name="markets" defaultValue={form.markets} />
-            </label>
-            <label>
-              Shock
-              <select name="type" defaultValue={form.type}>
-                <option value="export_restriction">export restriction (by exporter)</option>
-                <option value="capacity_loss">capacity loss (in country)</option>
-                <option value="demand_surge">demand surge (in market)</option>
-              </select>
-            </label>
-            <label>
-              Country (ISO3){' '}
-              <input name="country" defaultValue={form.country} maxLength={3} size={4} required />
-            </label>
-            <label>
-              Materials <input name="materials" defaultValue={form.materials} required />
-            </label>
-            <label>
-              Share cut (0–1) / surge factor{' '}
-              <input name="share" type="number" step="any" min={0} defaultValue={form.share} required />
-            </label>
-            <label>
-              Start day <input name="start" type="number" min={0} defaultValue={form.start} required />
-            </label>
-            <label>
-              Duration (days){' '}
-              <input name="duration" type="number" min={1} defaultValue={form.duration} required />
+              Markets (ISO3){' '}
+              <input
+                name="markets"
+                value={form.markets}
+                onChange={(e) => setForm({ ...form, markets: e.target.value })}
+                {...described('markets')}
+              />
+              <FieldError id="e-markets" msgs={err('markets')} />
             </label>
             <label>
               Stock cover, days <span className="badge illustrative">illustrative</span>
-              <input name="cover" type="number" min={0} defaultValue={form.cover} />
+              <input
+                name="cover"
+                type="number"
+                min={0}
+                value={form.cover}
+                onChange={(e) => setForm({ ...form, cover: Number(e.target.value) })}
+                {...described('cover')}
+              />
+              <FieldError id="e-cover" msgs={err('cover')} />
             </label>
+            {form.shocks.map((sh, i) => {
+              const k = (f: string) => `shocks.${i}.${f}`;
+              const n = i + 1;
+              return (
+                // biome-ignore lint/suspicious/noArrayIndexKey: shock rows have no identity but their place
+                <fieldset key={i} className="shock">
+                  <legend>Shock {n}</legend>
+                  <FieldError id={`e-shocks.${i}`} msgs={err(`shocks.${i}`)} />
+                  <label>
+                    Type
+                    <select
+                      aria-label={`Shock ${n} type`}
+                      value={sh.type}
+                      onChange={(e) => setShock(i, { type: e.target.value as ShockRow['type'] })}
+                      {...described(k('type'))}
+                    >
+                      <option value="export_restriction">export restriction (by exporter)</option>
+                      <option value="capacity_loss">capacity loss (in country)</option>
+                      <option value="demand_surge">demand surge (in market)</option>
+                    </select>
+                    <FieldError id={`e-${k('type')}`} msgs={err(k('type'))} />
+                  </label>
+                  <label>
+                    Country (ISO3){' '}
+                    <input
+                      aria-label={`Shock ${n} country (ISO3)`}
+                      value={sh.country}
+                      onChange={(e) => setShock(i, { country: e.target.value })}
+                      maxLength={3}
+                      size={4}
+                      required
+                      {...described(k('country'))}
+                    />
+                    <FieldError id={`e-${k('country')}`} msgs={err(k('country'))} />
+                  </label>
+                  <label>
+                    Materials{' '}
+                    <input
+                      aria-label={`Shock ${n} materials`}
+                      value={sh.materials}
+                      onChange={(e) => setShock(i, { materials: e.target.value })}
+                      required
+                      {...described(k('materials'))}
+                    />
+                    <FieldError id={`e-${k('materials')}`} msgs={err(k('materials'))} />
+                  </label>
+                  <label>
+                    Share cut (0–1) / surge factor{' '}
+                    <input
+                      aria-label={`Shock ${n} share cut or surge factor`}
+                      type="number"
+                      step="any"
+                      min={0}
+                      value={sh.share}
+                      onChange={(e) => setShock(i, { share: Number(e.target.value) })}
+                      required
+                      {...described(k('share'))}
+                    />
+                    <FieldError id={`e-${k('share')}`} msgs={err(k('share'))} />
+                  </label>
+                  <label>
+                    Start day{' '}
+                    <input
+                      aria-label={`Shock ${n} start day`}
+                      type="number"
+                      min={0}
+                      value={sh.start}
+                      onChange={(e) => setShock(i, { start: Number(e.target.value) })}
+                      required
+                      {...described(k('start'))}
+                    />
+                    <FieldError id={`e-${k('start')}`} msgs={err(k('start'))} />
+                  </label>
+                  <label>
+                    Duration (days){' '}
+                    <input
+                      aria-label={`Shock ${n} duration (days)`}
+                      type="number"
+                      min={1}
+                      value={sh.duration}
+                      onChange={(e) => setShock(i, { duration: Number(e.target.value) })}
+                      required
+                      {...described(k('duration'))}
+                    />
+                    <FieldError id={`e-${k('duration')}`} msgs={err(k('duration'))} />
+                  </label>
+                  <button
+                    type="button"
+                    disabled={form.shocks.length === 1}
+                    onClick={() => setForm({ ...form, shocks: form.shocks.filter((_, j) => j !== i) })}
+                  >
+                    Remove shock {n}
+                  </button>
+                </fieldset>
+              );
+            })}
+            <button
+              type="button"
+              onClick={() => setForm({ ...form, shocks: [...form.shocks, { ...DEFAULT_SHOCK }] })}
+            >
+              Add a shock
+            </button>
             <button type="submit" className="primary" disabled={state.status === 'running'}>
               Run simulation
             </button>
