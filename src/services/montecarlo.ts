@@ -4,7 +4,6 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { Value } from '@sinclair/typebox/value';
 import { checkHazards, hazardLabel } from '../engine/simulate/hazards.js';
@@ -31,10 +30,11 @@ import {
   TriangularDistribution,
   UniformDistribution,
 } from '../model/hazard-set.js';
-import { type Issue, type Material, NotFoundError, type Scenario, ValidationError } from '../model/index.js';
+import { type Material, NotFoundError, type Scenario, ValidationError } from '../model/index.js';
 import type { StoreOrView } from '../store/read-view.js';
 import type { McWorkerData, McWorkerMessage, McWorkerRequest } from './montecarlo-worker.js';
 import { codeVersion, dataLevers, resolver, simulationNetwork } from './simulate.js';
+import { dedupe, issue, TaggedArray } from './validation.js';
 
 /**
  * `trustmap montecarlo`: load a hazard set (a file, or a set bundled under scenarios/sets),
@@ -81,14 +81,16 @@ export const DEFAULT_SENSITIVITY_RUNS = 200;
 // ── loading and validation ────────────────────────────────────────────────────────────────────
 
 const setCheck = TypeCompiler.Compile(HazardSet);
-const hazardSchemas: Record<string, TSchema> = {
-  export_restriction: ExportRestrictionHazard,
-  capacity_loss: CapacityLossHazard,
-  demand_surge: DemandSurgeHazard,
-};
-const hazardChecks = Object.fromEntries(
-  Object.entries(hazardSchemas).map(([k, v]) => [k, TypeCompiler.Compile(v)]),
-) as Record<string, ReturnType<typeof TypeCompiler.Compile>>;
+const HAZARDS = new TaggedArray(
+  'hazards',
+  'type',
+  {
+    export_restriction: ExportRestrictionHazard,
+    capacity_loss: CapacityLossHazard,
+    demand_surge: DemandSurgeHazard,
+  },
+  true,
+);
 const distChecks: Record<string, ReturnType<typeof TypeCompiler.Compile>> = {
   fixed: TypeCompiler.Compile(FixedDistribution),
   uniform: TypeCompiler.Compile(UniformDistribution),
@@ -98,20 +100,6 @@ const distChecks: Record<string, ReturnType<typeof TypeCompiler.Compile>> = {
 };
 const DIST_FIELDS = ['share', 'factor', 'duration_days', 'start_day', 'recovery_days'];
 
-function issue(path: string, message: string, file?: string): Issue {
-  return { ...(file ? { file } : {}), column: path.replace(/^\//, ''), message };
-}
-
-function dedupe(issues: Issue[]): Issue[] {
-  const seen = new Set<string>();
-  return issues.filter((i) => {
-    const k = `${i.column}|${i.message}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}
-
 /**
  * Checks a hazard set against the schema (src/model/hazard-set.ts) and the rules it cannot state;
  * fills in defaults. A hazard is checked against the schema its `type` names and a distribution
@@ -119,51 +107,31 @@ function dedupe(issues: Issue[]): Issue[] {
  */
 export function validateHazardSet(input: unknown, file?: string): HazardSet {
   const value = Value.Default(HazardSet, Value.Clone(input)) as Record<string, unknown>;
-  const issues: Issue[] = [];
-  const hazards = Array.isArray(value?.hazards) ? (value.hazards as unknown[]) : null;
-  for (const e of setCheck.Errors(value)) {
-    if (hazards && /^\/hazards\/\d+(\/.*)?$/.test(e.path)) continue; // explained below
-    issues.push(issue(e.path, e.message, file));
-    if (issues.length >= 50) break;
-  }
-  hazards?.forEach((h, i) => {
-    const at = `hazards/${i}`;
-    const type = (h as { type?: unknown })?.type;
-    const check = typeof type === 'string' ? hazardChecks[type] : undefined;
-    if (!check) {
-      issues.push(
-        issue(
-          `${at}/type`,
-          `expected one of ${Object.keys(hazardSchemas).join(', ')}, got ${JSON.stringify(type)}`,
-          file,
-        ),
-      );
-      return;
-    }
-    const filled = Value.Default(hazardSchemas[type as string]!, h) as Record<string, unknown>;
-    hazards[i] = filled;
-    for (const e of check.Errors(filled)) {
+  const issues = HAZARDS.issues(setCheck, value, file, {
+    // a distribution field is explained against the schema its `dist` names, below
+    skip: (e, hazard) => {
       const field = e.path.split('/')[1] ?? '';
-      if (DIST_FIELDS.includes(field) && filled[field] && typeof filled[field] === 'object') continue;
-      issues.push(issue(`${at}${e.path}`, e.message, file));
-    }
-    for (const field of DIST_FIELDS) {
-      const d = filled[field];
-      if (!d || typeof d !== 'object') continue;
-      const dist = (d as { dist?: unknown }).dist;
-      const dc = typeof dist === 'string' ? distChecks[dist] : undefined;
-      if (!dc) {
-        issues.push(
-          issue(
-            `${at}/${field}/dist`,
-            `expected one of ${Object.keys(distChecks).join(', ')}, got ${JSON.stringify(dist)}`,
-            file,
-          ),
-        );
-        continue;
+      return DIST_FIELDS.includes(field) && !!hazard[field] && typeof hazard[field] === 'object';
+    },
+    after: (hazard, at, out) => {
+      for (const field of DIST_FIELDS) {
+        const d = hazard[field];
+        if (!d || typeof d !== 'object') continue;
+        const dist = (d as { dist?: unknown }).dist;
+        const dc = typeof dist === 'string' ? distChecks[dist] : undefined;
+        if (!dc) {
+          out.push(
+            issue(
+              `${at}/${field}/dist`,
+              `expected one of ${Object.keys(distChecks).join(', ')}, got ${JSON.stringify(dist)}`,
+              file,
+            ),
+          );
+          continue;
+        }
+        for (const e of dc.Errors(d)) out.push(issue(`${at}/${field}${e.path}`, e.message, file));
       }
-      for (const e of dc.Errors(d)) issues.push(issue(`${at}/${field}${e.path}`, e.message, file));
-    }
+    },
   });
   if (issues.length) throw new ValidationError(dedupe(issues));
   const set = value as unknown as HazardSet;

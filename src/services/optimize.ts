@@ -3,7 +3,6 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { Value } from '@sinclair/typebox/value';
 import { loadHighs, type SolveStatus } from '../engine/optimize/highs-model.js';
@@ -26,14 +25,7 @@ import { lostShare, sumByPeriod, surgeDemand } from '../engine/optimize/scenario
 import { sampleRun, UNIT_SCALE } from '../engine/simulate/hazards.js';
 import { RunRandom } from '../engine/simulate/prng.js';
 import { AGGREGATE_CODES } from '../model/common.js';
-import {
-  type Issue,
-  NotFoundError,
-  type Scenario,
-  type Shock,
-  SolverError,
-  ValidationError,
-} from '../model/index.js';
+import { NotFoundError, type Scenario, type Shock, SolverError, ValidationError } from '../model/index.js';
 import {
   CapacityCandidate,
   FastTrackCandidate,
@@ -48,6 +40,7 @@ import type { StoreOrView } from '../store/read-view.js';
 import { loadHazardSet, resolveHazardSet } from './montecarlo.js';
 import type { OptWorkerData, OptWorkerMessage } from './optimize-worker.js';
 import { resolver, type SimulationReport, simulate, validateScenario } from './simulate.js';
+import { dedupe, issue, TaggedArray } from './validation.js';
 
 /**
  * `trustmap optimize PLAN`: which interventions buy the most resilience for a budget.
@@ -193,20 +186,18 @@ export const DEFAULT_MIP_GAP = 0.01;
 // ── validation ────────────────────────────────────────────────────────────────────────────────
 
 const planCheck = TypeCompiler.Compile(Plan);
-const candidateSchemas: Record<string, TSchema> = {
-  capacity: CapacityCandidate,
-  recycling: RecyclingCandidate,
-  stockpile: StockpileCandidate,
-  offtake: OfftakeCandidate,
-  fast_track: FastTrackCandidate,
-};
-const candidateChecks = Object.fromEntries(
-  Object.entries(candidateSchemas).map(([k, v]) => [k, TypeCompiler.Compile(v)]),
-) as Record<string, ReturnType<typeof TypeCompiler.Compile>>;
-
-function issue(path: string, message: string, file?: string): Issue {
-  return { ...(file ? { file } : {}), column: path.replace(/^\//, ''), message };
-}
+const CANDIDATES = new TaggedArray(
+  'candidates',
+  'kind',
+  {
+    capacity: CapacityCandidate,
+    recycling: RecyclingCandidate,
+    stockpile: StockpileCandidate,
+    offtake: OfftakeCandidate,
+    fast_track: FastTrackCandidate,
+  },
+  false,
+);
 
 /**
  * Checks a plan against the schema and the rules it cannot state; fills in defaults. Errors name
@@ -215,28 +206,7 @@ function issue(path: string, message: string, file?: string): Issue {
  */
 export function validatePlan(input: unknown, file?: string): Plan {
   const value = Value.Default(Plan, Value.Clone(input)) as Record<string, unknown>;
-  const issues: Issue[] = [];
-  const cands = Array.isArray(value?.candidates) ? (value.candidates as unknown[]) : null;
-  for (const e of planCheck.Errors(value)) {
-    if (cands && /^\/candidates\/\d+(\/.*)?$/.test(e.path)) continue;
-    issues.push(issue(e.path, e.message, file));
-    if (issues.length >= 50) break;
-  }
-  cands?.forEach((c, i) => {
-    const kind = (c as { kind?: unknown })?.kind;
-    const check = typeof kind === 'string' ? candidateChecks[kind] : undefined;
-    if (!check) {
-      issues.push(
-        issue(
-          `candidates/${i}/kind`,
-          `expected one of ${Object.keys(candidateSchemas).join(', ')}, got ${JSON.stringify(kind)}`,
-          file,
-        ),
-      );
-      return;
-    }
-    for (const e of check.Errors(c)) issues.push(issue(`candidates/${i}${e.path}`, e.message, file));
-  });
+  const issues = CANDIDATES.issues(planCheck, value, file);
   if (issues.length) throw new ValidationError(dedupe(issues));
   const plan = value as unknown as Plan;
   const ids = new Map<string, number>();
@@ -311,16 +281,6 @@ function candidateCostless(c: PlanCandidate): boolean {
     case 'fast_track':
       return c.cost === 0;
   }
-}
-
-function dedupe(issues: Issue[]): Issue[] {
-  const seen = new Set<string>();
-  return issues.filter((i) => {
-    const k = `${i.column}|${i.message}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
 }
 
 /** Reads and validates a plan file. */

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { Value } from '@sinclair/typebox/value';
 import { type BilateralDemand, calibrateNetwork, simulatedMaterials } from '../engine/simulate/calibrate.js';
@@ -14,7 +13,6 @@ import {
   CapacityLoss,
   DemandSurge,
   ExportRestriction,
-  type Issue,
   type Material,
   NotFoundError,
   Scenario,
@@ -29,6 +27,7 @@ import { loadSnapshot } from '../store/snapshot-loader.js';
 import type { Store } from '../store/store.js';
 import { decodeRunRow, encodeRunRow, newRunId, runMetaOf } from './run-codec.js';
 import { sourcingReport, unitFactor } from './sourcing.js';
+import { dedupe, issue, TaggedArray } from './validation.js';
 
 /**
  * `trustmap simulate` and friends: validate a scenario (errors name the field), resolve its
@@ -75,19 +74,17 @@ export interface SimulationReport {
 // ── validation ────────────────────────────────────────────────────────────────────────────────
 
 const scenarioCheck = TypeCompiler.Compile(Scenario);
-const shockSchemas: Record<string, TSchema> = {
-  export_restriction: ExportRestriction,
-  capacity_loss: CapacityLoss,
-  demand_surge: DemandSurge,
-  stockpile_release: StockpileRelease,
-};
-const shockChecks = Object.fromEntries(
-  Object.entries(shockSchemas).map(([k, v]) => [k, TypeCompiler.Compile(v)]),
-) as Record<string, ReturnType<typeof TypeCompiler.Compile>>;
-
-function issue(path: string, message: string, file?: string): Issue {
-  return { ...(file ? { file } : {}), column: path.replace(/^\//, ''), message };
-}
+const SHOCKS = new TaggedArray(
+  'shocks',
+  'type',
+  {
+    export_restriction: ExportRestriction,
+    capacity_loss: CapacityLoss,
+    demand_surge: DemandSurge,
+    stockpile_release: StockpileRelease,
+  },
+  true,
+);
 
 /**
  * Checks a scenario against the schema (src/model/scenario.ts) and the rules the schema cannot
@@ -96,31 +93,7 @@ function issue(path: string, message: string, file?: string): Issue {
  */
 export function validateScenario(input: unknown, file?: string): Scenario {
   const value = Value.Default(Scenario, Value.Clone(input)) as Record<string, unknown>;
-  const issues: Issue[] = [];
-  const shocks = Array.isArray(value?.shocks) ? (value.shocks as unknown[]) : null;
-  for (const e of scenarioCheck.Errors(value)) {
-    const m = /^\/shocks\/(\d+)(\/.*)?$/.exec(e.path);
-    if (m && shocks) continue; // explained below, against the shock's own schema
-    issues.push(issue(e.path, e.message, file));
-    if (issues.length >= 50) break;
-  }
-  shocks?.forEach((s, i) => {
-    const type = (s as { type?: unknown })?.type;
-    const check = typeof type === 'string' ? shockChecks[type] : undefined;
-    if (!check) {
-      issues.push(
-        issue(
-          `shocks/${i}/type`,
-          `expected one of ${Object.keys(shockSchemas).join(', ')}, got ${JSON.stringify(type)}`,
-          file,
-        ),
-      );
-      return;
-    }
-    const filled = Value.Default(shockSchemas[type as string]!, s);
-    shocks[i] = filled;
-    for (const e of check.Errors(filled)) issues.push(issue(`shocks/${i}${e.path}`, e.message, file));
-  });
+  const issues = SHOCKS.issues(scenarioCheck, value, file);
   if (issues.length) throw new ValidationError(dedupe(issues));
   const sc = value as unknown as Scenario;
   sc.shocks.forEach((s, i) => {
@@ -159,16 +132,6 @@ export function validateScenario(input: unknown, file?: string): Scenario {
   });
   if (issues.length) throw new ValidationError(dedupe(issues));
   return sc;
-}
-
-function dedupe(issues: Issue[]): Issue[] {
-  const seen = new Set<string>();
-  return issues.filter((i) => {
-    const k = `${i.column}|${i.message}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
 }
 
 // ── resolution of names against the store ────────────────────────────────────────────────────
