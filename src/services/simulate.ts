@@ -673,7 +673,11 @@ export interface Reproduction {
 
 /** Runs a saved run's scenario again (not saved) and checks the summaries match. */
 export async function reproduceRun(store: Store, id: string): Promise<Reproduction> {
-  const saved = await getRun(store, id);
+  return reproduceReport(store, await getRun(store, id));
+}
+
+/** Runs a saved report's scenario again on `store` (a view over the API) and compares. */
+export async function reproduceReport(store: StoreOrView, saved: SimulationReport): Promise<Reproduction> {
   const rerun = await simulate(store, saved.scenario, { save: false });
   const cmp = compareReports(saved, rerun);
   let worst = 0;

@@ -16,6 +16,7 @@ import {
   type JobPayload,
   MonteCarloParams,
   OptimizeParams,
+  ReproduceParams,
   SimulateParams,
   SUBMITTABLE_KINDS,
   TtsParams,
@@ -32,6 +33,7 @@ const CHECKS: Record<(typeof SUBMITTABLE_KINDS)[number], ReturnType<typeof TypeC
   montecarlo: TypeCompiler.Compile(MonteCarloParams),
   tts: TypeCompiler.Compile(TtsParams),
   optimize: TypeCompiler.Compile(OptimizeParams),
+  reproduce: TypeCompiler.Compile(ReproduceParams),
 };
 
 function check(kind: keyof typeof CHECKS, params: unknown): void {
@@ -62,6 +64,7 @@ export function prepareJob(kind: string, params: unknown): JobPayload {
   check(k, params);
   if (k === 'tts') return { kind: 'tts', options: params as Static<typeof TtsParams> };
   if (k === 'optimize') return prepareOptimize(params as Static<typeof OptimizeParams>);
+  if (k === 'reproduce') return { kind: 'reproduce', run: (params as Static<typeof ReproduceParams>).run };
   if (k === 'simulate') {
     const p = params as { scenario: unknown; save?: boolean };
     if (typeof p.scenario === 'string') {

@@ -5,23 +5,23 @@ import { detectImporter, importerFor } from '../../importers/registry.js';
 import { type HazardSet, type Issue, type Scenario, ValidationError } from '../../model/index.js';
 import { MAX_RUNS, monteCarloReport } from '../../services/montecarlo.js';
 import { optimizePlan } from '../../services/optimize.js';
-import { simulate } from '../../services/simulate.js';
+import { reproduceReport, simulate } from '../../services/simulate.js';
 import { ttsReport } from '../../services/tts.js';
 import type { Principal } from '../../store/accounts.js';
 import { applyBatch } from '../../store/apply-batch.js';
 import { orgRepository } from '../../store/scoped-repository.js';
 import type { Store } from '../../store/store.js';
-import { saveOrgRun } from '../org-runs.js';
+import { getOrgRun, saveOrgRun } from '../org-runs.js';
 
 /**
  * What each job kind does, run inside the job's worker thread (job-worker.ts). The parameters
  * have been checked and names resolved by `prepareJob` (jobs/prepare.ts) on the main thread.
  */
 
-export const JOB_KINDS = ['simulate', 'montecarlo', 'tts', 'optimize', 'import'] as const;
+export const JOB_KINDS = ['simulate', 'reproduce', 'montecarlo', 'tts', 'optimize', 'import'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 /** kinds a client may submit to POST /api/jobs (imports go through POST /api/imports) */
-export const SUBMITTABLE_KINDS = ['simulate', 'montecarlo', 'tts', 'optimize'] as const;
+export const SUBMITTABLE_KINDS = ['simulate', 'reproduce', 'montecarlo', 'tts', 'optimize'] as const;
 
 export const TtsParams = Type.Object(
   {
@@ -74,6 +74,12 @@ export const OptimizeParams = Type.Object(
   { additionalProperties: false },
 );
 
+/** `trustmap runs reproduce ID`: one of the organisation's saved runs, simulated again and compared */
+export const ReproduceParams = Type.Object(
+  { run: Type.String({ minLength: 1, maxLength: 100, description: 'a saved run id or the start of one' }) },
+  { additionalProperties: false },
+);
+
 /** Parameters as the worker receives them: names resolved, inputs validated. */
 export type JobPayload =
   | { kind: 'simulate'; scenario: Scenario; file?: string; save: boolean }
@@ -86,6 +92,7 @@ export type JobPayload =
       sensitivityRuns?: number;
     }
   | { kind: 'tts'; options: Static<typeof TtsParams> }
+  | { kind: 'reproduce'; run: string }
   /** `plan`: a validated plan whose scenario references are server paths; `file`: a shipped plan */
   | { kind: 'optimize'; plan?: unknown; file?: string; budget?: number; timeLimitSeconds?: number }
   /** `org`: the organisation's own data (portfolio or interchange format); `public`: reference data (admin) */
@@ -118,6 +125,13 @@ export async function runJob(store: Store, data: JobWorkerData, onProgress: OnPr
       if (p.save) report.run.id = await saveOrgRun(store, data.principal, report);
       onProgress(1, 1, 'done');
       return report;
+    }
+    case 'reproduce': {
+      onProgress(0, 1, 'simulating the saved scenario again');
+      // the run is looked up among the submitter's organisation's runs only (another's: not found)
+      const r = await reproduceReport(view, await getOrgRun(store, data.principal, p.run));
+      onProgress(1, 1, 'done');
+      return r;
     }
     case 'montecarlo':
       return monteCarloReport(view, p.set, {

@@ -15,7 +15,7 @@ import { toJsonText } from '../serialize.js';
 
 const NewJob = Type.Object(
   {
-    kind: Type.String({ description: 'simulate, montecarlo, tts or optimize' }),
+    kind: Type.String({ description: 'simulate, reproduce (a saved run), montecarlo, tts or optimize' }),
     params: Type.Object(
       {},
       {
