@@ -134,7 +134,7 @@ const NI_EARLY = 64;
 /** slot record (Float64, 8 per slot) */
 const SF = 8;
 const SF_RATIO = 0; // input per unit of output × base weight
-const SF_INV = 1; // 1 / ratio (∞ for 0: never limits)
+const SF_INV = 1; // 1 / ratio of an essential slot (∞ for ratio 0 and for other slots: never limits)
 /**
  * safety stock: target cover less the one step in the pipeline. A slot orders up to an inventory
  * position (on hand after use + on order) of safety + this step's use.
@@ -216,6 +216,16 @@ interface State {
   rationCount: Int32Array;
   /** per material: a supplier's fill ratios or rationing changed this step (its buyers run B) */
   matDirty: Uint8Array;
+  /**
+   * per material: a buyer's fast slot changed its standing order this step; at the end of the
+   * step every supplier of the material wakes (a superset of the suppliers whose totals changed —
+   * a supplier at a fixed point that runs anyway computes what it holds — for one store per slot
+   * instead of one per edge)
+   */
+  orderChanged: Uint8Array;
+  /** per material: the nodes that supply it on some edge (CSR) */
+  matSupplierStart: Int32Array;
+  matSupplier: Int32Array;
   /** per material: the nodes that buy it (CSR) */
   matBuyerStart: Int32Array;
   matBuyer: Int32Array;
@@ -265,7 +275,8 @@ function createState(net: SimNetwork, cs: CompiledScenario, track: boolean): Sta
     const f = s * SF;
     const r = net.slotRatio[s]! * net.slotWeight[s]!;
     sf[f + SF_RATIO] = r;
-    sf[f + SF_INV] = r > 0 ? 1 / r : Number.POSITIVE_INFINITY;
+    // stock × ∞ is ∞ (or NaN for an empty stock): neither is below u, so the slot never limits
+    sf[f + SF_INV] = r > 0 && net.slotGroup[s] === SLOT_ESSENTIAL ? 1 / r : Number.POSITIVE_INFINITY;
     const base = r * nf[slotNode[s]! * NF + NF_PLAN]!;
     const cover = cs.slotCoverDays[s]! / sd;
     // stock at the end of a step: the target cover, at least the next step's use
@@ -348,6 +359,32 @@ function createState(net: SimNetwork, cs: CompiledScenario, track: boolean): Sta
   const matBuyer = new Int32Array(S);
   const fillAt = matBuyerStart.slice(0, M);
   for (let s = 0; s < S; s++) matBuyer[fillAt[net.slotMaterial[s]!]!++] = slotNode[s]!;
+  // the suppliers of each material, each once (slots taken material by material)
+  const matSupplierStart = new Int32Array(M + 1);
+  const supplierList: number[] = [];
+  {
+    const bySlot = new Int32Array(S);
+    const at = new Int32Array(M + 1);
+    for (let s = 0; s < S; s++) at[net.slotMaterial[s]! + 1]!++;
+    for (let m = 0; m < M; m++) at[m + 1]! += at[m] ?? 0;
+    for (let s = 0; s < S; s++) bySlot[at[net.slotMaterial[s]!]!++] = s;
+    const seen = new Int32Array(n).fill(-1);
+    let q = 0;
+    for (let m = 0; m < M; m++) {
+      matSupplierStart[m] = supplierList.length;
+      for (; q < S && net.slotMaterial[bySlot[q]!] === m; q++) {
+        const sl = bySlot[q]!;
+        for (let e = slotEdgeStart[sl]!; e < slotEdgeStart[sl + 1]!; e++) {
+          const i = net.edgeSupplier[e]!;
+          if (seen[i] !== m) {
+            seen[i] = m;
+            supplierList.push(i);
+          }
+        }
+      }
+    }
+    matSupplierStart[M] = supplierList.length;
+  }
   // the reporting groups of each node
   const G = cs.groups.length;
   const groupStart = new Int32Array(n + 1);
@@ -409,6 +446,9 @@ function createState(net: SimNetwork, cs: CompiledScenario, track: boolean): Sta
     matDirty: new Uint8Array(M),
     matBuyerStart,
     matBuyer,
+    orderChanged: new Uint8Array(M),
+    matSupplierStart,
+    matSupplier: Int32Array.from(supplierList),
     nodeVisits: 0,
     groupStart,
     groupList,
@@ -496,7 +536,6 @@ function materialChanged(st: State, m: number): void {
 function produce(st: State, i: number, s0: number, s1: number, kf: number): number {
   const nf = st.nf;
   const sf = st.sf;
-  const si = st.si;
   const cap = nf[i * NF + NF_CAP]!;
   const pl = nf[i * NF + NF_PLAN]!;
   let u = pl < cap ? pl : cap;
@@ -506,8 +545,7 @@ function produce(st: State, i: number, s0: number, s1: number, kf: number): numb
       u = limitWithGroups(st, s0, s1, u);
     } else {
       for (let s = s0; s < s1; s++) {
-        if (si[s * SI + SI_GROUP] !== SLOT_ESSENTIAL) continue;
-        // stock × (1 / ratio); 1/0 = ∞ never limits
+        // stock × (1 / ratio) for an essential input; ∞ (or NaN) for the others never limits
         const lim = sf[s * SF + SF_STOCK]! * sf[s * SF + SF_INV]!;
         if (lim < u) u = lim;
       }
@@ -685,6 +723,7 @@ function nodeB(st: State, j: number): void {
   const sb = st.sb;
   const placed = st.placed;
   const rationed = st.rationed;
+  const orderChanged = st.orderChanged;
   const tau = st.tau;
   const invRebuild = st.invRebuild;
   const run = st.run;
@@ -746,14 +785,17 @@ function nodeB(st: State, j: number): void {
     // a change below 1e-12 of the order is rounding: keep the standing order
     const delta = need - np;
     const changed = delta > ORDER_EPS * np || delta < -ORDER_EPS * np;
+    const mat = si[g + SI_MAT]!;
     if (!changed) need = np;
     else {
       sf[f + SF_NEED] = need;
+      // its suppliers wake at the end of the step (wakeSuppliers)
+      orderChanged[mat] = 1;
       w = 1;
     }
     // deliveries of the t−1 orders: share × fill per edge, unless no supplier of the material rationed
     let got: number;
-    if (rationed[si[g + SI_MAT]!]) {
+    if (rationed[mat]) {
       let acc = 0;
       if (changed) {
         for (let e = e0; e < e1; e++) {
@@ -761,7 +803,6 @@ function nodeB(st: State, j: number): void {
           const sh = edgeShare[e]!;
           acc += sh * sb[k + 4]!;
           sb[k]! += sh * delta;
-          wake[k >> 3] = 1;
         }
       } else for (let e = e0; e < e1; e++) acc += edgeShare[e]! * sb[sbIdx[e]! + 4]!;
       got = acc * np;
@@ -773,7 +814,6 @@ function nodeB(st: State, j: number): void {
         for (let e = e0; e < e1; e++) {
           const k = sbIdx[e]!;
           sb[k]! += edgeShare[e]! * delta;
-          wake[k >> 3] = 1;
         }
         visited += e1 - e0;
       }
@@ -804,6 +844,201 @@ function nodeB(st: State, j: number): void {
   st.edgeVisits += visited;
 }
 
+/**
+ * Phases A and B of a plain node — a producer or trader with neither substitute groups nor slow
+ * slots (NI_EARLY clear), the bulk of a large network — in one function: nodeA (or, when only its
+ * slots run, produceLate) followed by nodeB, with the branches for demand nodes, spot pools, slow
+ * slots and early draws taken out. The same arithmetic in the same order, so the same bits
+ * (kernel-equivalence.test.ts runs networks with and without such nodes).
+ */
+function plainNode(st: State, i: number, full: boolean): void {
+  const nf = st.nf;
+  const ni = st.ni;
+  const sf = st.sf;
+  const si = st.si;
+  const sb = st.sb;
+  const wake = st.wake;
+  const a = i * NF;
+  const s0 = ni[i * NI + NI_S0]!;
+  const s1 = ni[i * NI + NI_S1]!;
+  st.nodeVisits++;
+  // production: u = min(plan, capacity, stock / ratio of each essential input)
+  const cap = nf[a + NF_CAP]!;
+  let plan = nf[a + NF_PLAN]!;
+  let u = plan < cap ? plan : cap;
+  for (let s = s0; s < s1; s++) {
+    const lim = sf[s * SF + SF_STOCK]! * sf[s * SF + SF_INV]!;
+    if (lim < u) u = lim;
+  }
+  // woken for its slots only, its phase A inputs are those of its last run: the rationing would
+  // come out as it stands unless the output u changed (an input running low)
+  const rationNow = full || u !== nf[a + NF_PROD];
+  nf[a + NF_PROD] = u;
+  if (rationNow) {
+    // rationing by class, as in nodeA
+    const b = i << 3;
+    let rem = nf[a + NF_FIN]! + u;
+    const o0 = sb[b]! > 0 ? sb[b]! : 0;
+    const o1 = sb[b + 1]! > 0 ? sb[b + 1]! : 0;
+    const o2 = sb[b + 2]! > 0 ? sb[b + 2]! : 0;
+    const o3 = sb[b + 3]! > 0 ? sb[b + 3]! : 0;
+    const orders = o0 + o1 + o2 + o3;
+    let f0 = 1;
+    let f1 = 1;
+    let f2 = 1;
+    let f3 = 1;
+    let rat = 0;
+    if (orders <= rem * (1 + ORDER_EPS)) {
+      rem = orders < rem ? rem - orders : 0;
+    } else {
+      rat = 1;
+      let take = o0 < rem ? o0 : rem;
+      if (o0 > 0) f0 = take / o0;
+      rem -= take;
+      take = o1 < rem ? o1 : rem;
+      if (o1 > 0) f1 = take / o1;
+      rem -= take;
+      take = o2 < rem ? o2 : rem;
+      if (o2 > 0) f2 = take / o2;
+      rem -= take;
+      take = o3 < rem ? o3 : rem;
+      if (o3 > 0) f3 = take / o3;
+      rem -= take;
+    }
+    if (
+      f0 !== sb[b + 4] ||
+      f1 !== sb[b + 5] ||
+      f2 !== sb[b + 6] ||
+      f3 !== sb[b + 7] ||
+      rat !== nf[a + NF_RATION]
+    ) {
+      sb[b + 4] = f0;
+      sb[b + 5] = f1;
+      sb[b + 6] = f2;
+      sb[b + 7] = f3;
+      const m = ni[i * NI + NI_MAT]!;
+      if (rat !== nf[a + NF_RATION]) {
+        nf[a + NF_RATION] = rat;
+        st.rationCount[m]! += rat ? 1 : -1;
+        st.rationed[m] = st.rationCount[m]! > 0 ? 1 : 0;
+      }
+      materialChanged(st, m);
+      wake[i] = 1;
+    }
+    let p = orders - rem;
+    if (p < 0) p = 0;
+    if (p > cap) p = cap;
+    const sp = cap - u + rem;
+    if (rem !== nf[a + NF_FIN] || p !== plan || sp !== nf[a + NF_SPARE]) {
+      nf[a + NF_FIN] = rem;
+      nf[a + NF_PLAN] = p;
+      nf[a + NF_SPARE] = sp;
+      plan = p;
+      wake[i] = 1;
+    }
+  }
+  if ((ni[i * NI + NI_KIND]! & NI_IN_REPORT) !== 0) {
+    const groupStart = st.groupStart;
+    for (let q = groupStart[i]!; q < groupStart[i + 1]!; q++) st.groupDirty[st.groupList[q]!] = 1;
+  }
+  // phase B: draw, deliveries, new orders, diversion, as in nodeB for a late node
+  const edgeShare = st.net.edgeShare;
+  const sbIdx = st.sbIdx;
+  const rationed = st.rationed;
+  const orderChanged = st.orderChanged;
+  const tau = st.tau;
+  const invRebuild = st.invRebuild;
+  const track = st.track;
+  let visited = 0;
+  let w = 0;
+  for (let s = s0; s < s1; s++) {
+    const f = s * SF;
+    const g = s * SI;
+    const np = sf[f + SF_NEED]!;
+    const sh0 = si[g + SI_SHORT]!;
+    const po = sh0 >= tau && sh0 > 0 ? sf[f + SF_POOL_ORDER]! : 0;
+    const ratio = sf[f + SF_RATIO]!;
+    const x0 = sf[f + SF_STOCK]!;
+    const take = ratio * u;
+    const used = take < x0 ? take : x0;
+    const st0 = x0 - used;
+    if (track) st.inputUsed[s] = used;
+    const use = ratio * plan;
+    let need = use + (sf[f + SF_SAFETY]! + use - st0 - np - po) * invRebuild;
+    if (need < 0) need = 0;
+    const delta = need - np;
+    const changed = delta > ORDER_EPS * np || delta < -ORDER_EPS * np;
+    const mat = si[g + SI_MAT]!;
+    if (changed) {
+      sf[f + SF_NEED] = need;
+      orderChanged[mat] = 1;
+      w = 1;
+    }
+    const e0 = si[g + SI_E0]!;
+    const e1 = si[g + SI_E1]!;
+    let got: number;
+    if (rationed[mat]) {
+      let acc = 0;
+      if (changed) {
+        for (let e = e0; e < e1; e++) {
+          const k = sbIdx[e]!;
+          const sh = edgeShare[e]!;
+          acc += sh * sb[k + 4]!;
+          sb[k]! += sh * delta;
+        }
+      } else for (let e = e0; e < e1; e++) acc += edgeShare[e]! * sb[sbIdx[e]! + 4]!;
+      got = acc * np;
+      visited += e1 - e0;
+    } else {
+      got = sf[f + SF_SHARES]! * np;
+      if (changed) {
+        for (let e = e0; e < e1; e++) {
+          const k = sbIdx[e]!;
+          sb[k]! += edgeShare[e]! * delta;
+        }
+        visited += e1 - e0;
+      }
+    }
+    const unf = np - got;
+    let newPo = 0;
+    if (unf > SHORT_TOLERANCE * np) {
+      const short = sh0 + 1;
+      si[g + SI_SHORT] = short;
+      w = 1;
+      if (short >= tau && unf > 0 && si[g + SI_POOL]! >= 0) newPo = unf;
+    } else if (sh0 !== 0) {
+      si[g + SI_SHORT] = 0;
+      w = 1;
+    }
+    const x = po > 0 ? st0 + (got + po * sb[si[g + SI_POOL]! * 8 + 4 + CLASS_EXPORT]!) : st0 + got;
+    sf[f + SF_STOCK] = x;
+    if (x !== x0) w = 1;
+    if (newPo !== po) {
+      const pool = si[g + SI_POOL]!;
+      sb[pool * 8 + CLASS_EXPORT]! += newPo - po;
+      sf[f + SF_POOL_ORDER] = newPo;
+      wake[pool] = 1;
+      w = 1;
+    }
+  }
+  // a change in its slots alone runs only its slots (and production) next step
+  if (w) wake[i]! |= 2;
+  st.edgeVisits += visited;
+}
+
+/** The suppliers of every material whose buyers changed a standing order this step run next step. */
+function wakeSuppliers(st: State): void {
+  const oc = st.orderChanged;
+  const start = st.matSupplierStart;
+  const list = st.matSupplier;
+  const wake = st.wake;
+  for (let m = 0; m < oc.length; m++) {
+    if (oc[m] === 0) continue;
+    oc[m] = 0;
+    for (let q = start[m]!; q < start[m + 1]!; q++) wake[list[q]!] = 1;
+  }
+}
+
 /** One step with phase A for every node that runs, then phase B (any node order). */
 function stepTwoPass(st: State): void {
   const n = st.n;
@@ -821,10 +1056,15 @@ function stepTwoPass(st: State): void {
 function stepFused(st: State): void {
   const n = st.n;
   const run = st.run;
+  const ni = st.ni;
   for (let i = 0; i < n; i++) {
-    if (run[i] === 0) continue;
-    if (run[i]! & 1) nodeA(st, i);
-    nodeB(st, i);
+    const r = run[i]!;
+    if (r === 0) continue;
+    if ((ni[i * NI + NI_KIND]! & NI_EARLY) === 0) plainNode(st, i, (r & 1) !== 0);
+    else {
+      if (r & 1) nodeA(st, i);
+      nodeB(st, i);
+    }
   }
 }
 
@@ -1218,6 +1458,7 @@ export function runSimulation(net: SimNetwork, cs: CompiledScenario, opts: RunOp
     applyEvents(st, t);
     if (fused) stepFused(st);
     else stepTwoPass(st);
+    wakeSuppliers(st);
     report(st, rep, t);
     if (au) recordBalance(st, au, t);
     const done = st.run;
