@@ -61,6 +61,14 @@ import {
  * When every supplier of a material is numbered before its buyers (`fusable`: nodes numbered by
  * tier), a node's phase B runs right after its phase A, while its records are in cache; otherwise
  * all phase A, then all phase B. Node and slot scalars sit in one record each (one cache line).
+ * In the fused order a plain node (a producer or trader without substitute groups or slow slots —
+ * most of a large network) takes a specialised path, `plainNode`: woken for its slots alone (their
+ * stock changed, or a supplier's fills did) it redoes its production and, only if the output
+ * changed, its rationing — the other inputs of phase A (capacity, plan, unsold goods, the orders
+ * it holds) are those of its last run, so its order record is not even read; and a change in its
+ * slots alone wakes only its slots for the next step. A buyer that changes an order marks the
+ * material; at the end of the step every supplier of a marked material wakes (a superset of the
+ * suppliers whose totals changed; one that was at a fixed point recomputes what it holds).
  *
  * One update is one visit of a node (phase A, or the production redone before phase B) or of an
  * edge (B) in one step; `updates` counts the visits made (an edge read for deliveries and again
