@@ -177,13 +177,21 @@ function variedScenario(net: SyntheticSimNetwork, seed: number, share: number): 
   return sc;
 }
 
-/** The event-driven kernel (fused when the numbering allows, and forced two-pass) and the reference. */
+/**
+ * The event-driven kernel — forced two-pass, fused in JavaScript, and fused with the WebAssembly
+ * step — and the reference; returns the WebAssembly run and the reference.
+ */
 function both(net: SimNetwork, sc: Scenario, audit: boolean): [SimulationRun, SimulationRun] {
   const cs = compileScenario(net, sc);
   const ref = runSimulationReference(net, cs, { curves: true, audit });
   const twoPass = runSimulation(net, cs, { curves: true, audit, order: 'two-pass' });
   expectSameRun(twoPass, ref);
-  return [runSimulation(net, cs, { curves: true, audit }), ref];
+  const js = runSimulation(net, cs, { curves: true, audit, engine: 'js' });
+  expectSameRun(js, ref);
+  const wasm = runSimulation(net, cs, { curves: true, audit, engine: 'wasm' });
+  // the WebAssembly step visits exactly what the JavaScript one does
+  expect(wasm.updates).toBe(js.updates);
+  return [wasm, ref];
 }
 
 describe('event-driven kernel = full-pass reference, bit for bit', () => {

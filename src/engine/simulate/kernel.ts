@@ -13,6 +13,7 @@ import {
   SLOT_ESSENTIAL,
   SLOT_OPTIONAL,
 } from './sim-network.js';
+import { Arena, arenaBytes, type PlainNodeStep } from './wasm/plain-node.js';
 
 /**
  * The time-stepped flow kernel (day by default): an adaptive-regional-input-output style model
@@ -61,12 +62,15 @@ import {
  * When every supplier of a material is numbered before its buyers (`fusable`: nodes numbered by
  * tier), a node's phase B runs right after its phase A, while its records are in cache; otherwise
  * all phase A, then all phase B. Node and slot scalars sit in one record each (one cache line).
- * In the fused order a plain node (a producer or trader without substitute groups or slow slots —
- * most of a large network) takes a specialised path, `plainNode`: woken for its slots alone (their
- * stock changed, or a supplier's fills did) it redoes its production and, only if the output
- * changed, its rationing — the other inputs of phase A (capacity, plan, unsold goods, the orders
- * it holds) are those of its last run, so its order record is not even read; and a change in its
- * slots alone wakes only its slots for the next step. A buyer that changes an order marks the
+ * In the fused order of a large network (RunOptions.engine) the step runs in WebAssembly
+ * (wasm/plain-node.as.ts, over the same records in its linear memory): a plain node — a producer or
+ * trader without substitute groups or slow slots, most of a large network — runs there, and every
+ * other node calls back into nodeA and nodeB. Woken for its slots alone (their stock changed, or a
+ * supplier's fills did) a plain node redoes its production and, only if the output changed, its
+ * rationing — the other inputs of phase A (capacity, plan, unsold goods, the orders it holds) are
+ * those of its last run, so its order record is not even read; and a change in its slots alone
+ * wakes only its slots for the next step. (nodeA and nodeB, run for a plain node in JavaScript,
+ * ration and wake it in full: more work, the same results.) A buyer that changes an order marks the
  * material; at the end of the step every supplier of a marked material wakes (a superset of the
  * suppliers whose totals changed; one that was at a fixed point recomputes what it holds).
  *
@@ -85,7 +89,21 @@ export interface RunOptions {
    * (`fusable`), else all A then all B; 'two-pass' forces the latter (tests). Same results.
    */
   order?: 'auto' | 'two-pass';
+  /**
+   * Where the fused step runs its plain nodes: 'wasm', the WebAssembly step (wasm/plain-node.as.ts)
+   * over records in one linear memory; 'js', nodeA and nodeB in JavaScript; 'auto' (default),
+   * 'wasm' for networks of at least WASM_MIN_UPDATES nodes + edges that fit in its 4 GiB memory.
+   * Same results bit for bit (kernel-equivalence.test.ts runs both).
+   */
+  engine?: 'auto' | 'wasm' | 'js';
 }
+
+/**
+ * Below this many nodes + edges a run stays in JavaScript: a step of a small network is over before
+ * the WebAssembly step pays for itself, and Monte Carlo's thousands of small runs would each
+ * reserve a linear memory.
+ */
+export const WASM_MIN_UPDATES = 200_000;
 
 /** Per step and material: the terms of produced = consumed + stocked + exported + unallocated. */
 export interface MaterialBalance {
@@ -244,21 +262,54 @@ interface State {
   groupList: Int32Array;
   /** per group: a member ran this step (its sums are recomputed) */
   groupDirty: Uint8Array;
+  /** the WebAssembly fused step, when the arrays above live in its memory (RunOptions.engine) */
+  wasm: PlainNodeStep | null;
 }
 
-function createState(net: SimNetwork, cs: CompiledScenario, track: boolean): State {
+function createState(net: SimNetwork, cs: CompiledScenario, track: boolean, useWasm: boolean): State {
   const n = net.nodeCount;
   const S = net.slotCount;
   const E = net.edgeCount;
+  const M = net.materialIds.length;
+  const G = cs.groups.length;
+  let L = 0;
+  for (const g of cs.groups) L += g.nodes.length;
   const sd = cs.stepDays;
   const kind = net.nodeKind;
   const slotNode = net.slotNode;
   const slotEdgeStart = net.slotEdgeStart;
+  // the arrays the WebAssembly step reads or writes, in its memory when it runs
+  const mem =
+    (useWasm &&
+      Arena.wasm(
+        arenaBytes([
+          n * NF * 8, // nf
+          n * NI * 4, // ni
+          n * 64, // sb
+          S * SF * 8, // sf
+          S * SI * 4, // si
+          E * 4, // sbIdx
+          E * 8, // edgeShare
+          (M + 1) * 4, // matBuyerStart
+          S * 4, // matBuyer
+          (n + 1) * 4, // groupStart
+          L * 4, // groupList
+          M, // rationed
+          M * 4, // rationCount
+          M, // matDirty
+          M, // orderChanged
+          G, // groupDirty
+          track ? S * 8 : 0, // inputUsed
+          n, // run
+          n, // wake
+        ]),
+      )) ||
+    Arena.plain();
   const capBase = new Float64Array(n);
   const demBase = new Float64Array(n);
-  const nf = new Float64Array(n * NF);
-  const ni = new Int32Array(n * NI);
-  const sb = new Float64Array(n * 8);
+  const nf = mem.f64(n * NF);
+  const ni = mem.i32(n * NI);
+  const sb = mem.f64(n * 8);
   for (let i = 0; i < n; i++) {
     const k = kind[i]!;
     const b = i * NF;
@@ -277,8 +328,8 @@ function createState(net: SimNetwork, cs: CompiledScenario, track: boolean): Sta
     ni[i * NI + NI_KIND] = k;
     for (let c = 4; c < 8; c++) sb[i * 8 + c] = 1;
   }
-  const sf = new Float64Array(S * SF);
-  const si = new Int32Array(S * SI);
+  const sf = mem.f64(S * SF);
+  const si = mem.i32(S * SI);
   for (let s = 0; s < S; s++) {
     const f = s * SF;
     const r = net.slotRatio[s]! * net.slotWeight[s]!;
@@ -299,8 +350,10 @@ function createState(net: SimNetwork, cs: CompiledScenario, track: boolean): Sta
     si[g + SI_GROUP] = net.slotGroup[s]!;
     if (net.slotGroup[s]! >= 0) ni[slotNode[s]! * NI + NI_KIND]! |= NI_HAS_GROUP;
   }
-  const sbIdx = new Int32Array(E);
+  const sbIdx = mem.i32(E);
   for (let e = 0; e < E; e++) sbIdx[e] = net.edgeSupplier[e]! * 8 + net.edgeClass[e]!;
+  const edgeShare = mem.isWasm ? mem.f64(E) : net.edgeShare;
+  if (mem.isWasm) edgeShare.set(net.edgeShare);
 
   // slow slots: agreements, restriction rules, origin tracking, pools' dynamic shares
   const slow = new Uint8Array(S);
@@ -360,11 +413,10 @@ function createState(net: SimNetwork, cs: CompiledScenario, track: boolean): Sta
       }
   }
   // the buyers of each material (a node once per slot of the material)
-  const M = net.materialIds.length;
-  const matBuyerStart = new Int32Array(M + 1);
+  const matBuyerStart = mem.i32(M + 1);
   for (let s = 0; s < S; s++) matBuyerStart[net.slotMaterial[s]! + 1]!++;
   for (let m = 0; m < M; m++) matBuyerStart[m + 1]! += matBuyerStart[m] ?? 0;
-  const matBuyer = new Int32Array(S);
+  const matBuyer = mem.i32(S);
   const fillAt = matBuyerStart.slice(0, M);
   for (let s = 0; s < S; s++) matBuyer[fillAt[net.slotMaterial[s]!]!++] = slotNode[s]!;
   // the suppliers of each material, each once (slots taken material by material)
@@ -394,11 +446,10 @@ function createState(net: SimNetwork, cs: CompiledScenario, track: boolean): Sta
     matSupplierStart[M] = supplierList.length;
   }
   // the reporting groups of each node
-  const G = cs.groups.length;
-  const groupStart = new Int32Array(n + 1);
+  const groupStart = mem.i32(n + 1);
   for (const g of cs.groups) for (const i of g.nodes) groupStart[i + 1]!++;
   for (let i = 0; i < n; i++) groupStart[i + 1]! += groupStart[i] ?? 0;
-  const groupList = new Int32Array(groupStart[n]!);
+  const groupList = mem.i32(L);
   const groupAt = groupStart.slice(0, n);
   cs.groups.forEach((g, k) => {
     for (const i of g.nodes) groupList[groupAt[i]!++] = k;
@@ -428,9 +479,9 @@ function createState(net: SimNetwork, cs: CompiledScenario, track: boolean): Sta
     demBase,
     track,
     sb,
-    rationed: new Uint8Array(M),
+    rationed: mem.u8(M),
     edgeVisits: 0,
-    inputUsed: new Float64Array(track ? S : 0),
+    inputUsed: mem.f64(track ? S : 0),
     sbIdx,
     agRate,
     edgeOrder: new Float64Array(anySlow ? E : 0),
@@ -447,23 +498,23 @@ function createState(net: SimNetwork, cs: CompiledScenario, track: boolean): Sta
     exporterLoc: cs.restrictions.map((r) => net.locations.indexOf(r.exporter)),
     tau: cs.diversionSteps,
     invRebuild: 1 / cs.rebuildSteps,
-    run: new Uint8Array(n).fill(1),
-    wake: new Uint8Array(n),
+    run: mem.u8(n).fill(1),
+    wake: mem.u8(n),
     always: Int32Array.from(alwaysList),
-    rationCount: new Int32Array(M),
-    matDirty: new Uint8Array(M),
+    rationCount: mem.i32(M),
+    matDirty: mem.u8(M),
     matBuyerStart,
     matBuyer,
-    orderChanged: new Uint8Array(M),
+    orderChanged: mem.u8(M),
     matSupplierStart,
     matSupplier: Int32Array.from(supplierList),
     nodeVisits: 0,
     groupStart,
     groupList,
-    groupDirty: new Uint8Array(G).fill(1),
+    groupDirty: mem.u8(G).fill(1),
+    wasm: null,
   };
   // the base state's orders, as if placed at step −1; suppliers keep the standing totals
-  const edgeShare = net.edgeShare;
   for (let s = 0; s < S; s++) {
     const need = sf[s * SF + SF_NEED]!;
     const e0 = slotEdgeStart[s]!;
@@ -486,6 +537,36 @@ function createState(net: SimNetwork, cs: CompiledScenario, track: boolean): Sta
       st.placed[s]! += o;
       sb[sbIdx[e]!]! += o;
     }
+  }
+  if (mem.isWasm) {
+    // the fused step's plain nodes run in WebAssembly; it calls back for every other node
+    const w = mem.instantiate((i, r) => {
+      if (r & 1) nodeA(st, i);
+      nodeB(st, i);
+    });
+    w.init(
+      nf.byteOffset,
+      ni.byteOffset,
+      sf.byteOffset,
+      si.byteOffset,
+      sb.byteOffset,
+      edgeShare.byteOffset,
+      sbIdx.byteOffset,
+      st.rationed.byteOffset,
+      st.rationCount.byteOffset,
+      st.matDirty.byteOffset,
+      matBuyerStart.byteOffset,
+      matBuyer.byteOffset,
+      st.orderChanged.byteOffset,
+      groupStart.byteOffset,
+      groupList.byteOffset,
+      st.groupDirty.byteOffset,
+      st.inputUsed.byteOffset,
+      st.tau,
+      st.invRebuild,
+      track ? 1 : 0,
+    );
+    st.wasm = w;
   }
   return st;
 }
@@ -852,188 +933,6 @@ function nodeB(st: State, j: number): void {
   st.edgeVisits += visited;
 }
 
-/**
- * Phases A and B of a plain node — a producer or trader with neither substitute groups nor slow
- * slots (NI_EARLY clear), the bulk of a large network — in one function: nodeA (or, when only its
- * slots run, produceLate) followed by nodeB, with the branches for demand nodes, spot pools, slow
- * slots and early draws taken out. The same arithmetic in the same order, so the same bits
- * (kernel-equivalence.test.ts runs networks with and without such nodes).
- */
-function plainNode(st: State, i: number, full: boolean): void {
-  const nf = st.nf;
-  const ni = st.ni;
-  const sf = st.sf;
-  const si = st.si;
-  const sb = st.sb;
-  const wake = st.wake;
-  const a = i * NF;
-  const s0 = ni[i * NI + NI_S0]!;
-  const s1 = ni[i * NI + NI_S1]!;
-  st.nodeVisits++;
-  // production: u = min(plan, capacity, stock / ratio of each essential input)
-  const cap = nf[a + NF_CAP]!;
-  let plan = nf[a + NF_PLAN]!;
-  let u = plan < cap ? plan : cap;
-  for (let s = s0; s < s1; s++) {
-    const lim = sf[s * SF + SF_STOCK]! * sf[s * SF + SF_INV]!;
-    if (lim < u) u = lim;
-  }
-  // woken for its slots only, its phase A inputs are those of its last run: the rationing would
-  // come out as it stands unless the output u changed (an input running low)
-  const rationNow = full || u !== nf[a + NF_PROD];
-  nf[a + NF_PROD] = u;
-  if (rationNow) {
-    // rationing by class, as in nodeA
-    const b = i << 3;
-    let rem = nf[a + NF_FIN]! + u;
-    const o0 = sb[b]! > 0 ? sb[b]! : 0;
-    const o1 = sb[b + 1]! > 0 ? sb[b + 1]! : 0;
-    const o2 = sb[b + 2]! > 0 ? sb[b + 2]! : 0;
-    const o3 = sb[b + 3]! > 0 ? sb[b + 3]! : 0;
-    const orders = o0 + o1 + o2 + o3;
-    let f0 = 1;
-    let f1 = 1;
-    let f2 = 1;
-    let f3 = 1;
-    let rat = 0;
-    if (orders <= rem * (1 + ORDER_EPS)) {
-      rem = orders < rem ? rem - orders : 0;
-    } else {
-      rat = 1;
-      let take = o0 < rem ? o0 : rem;
-      if (o0 > 0) f0 = take / o0;
-      rem -= take;
-      take = o1 < rem ? o1 : rem;
-      if (o1 > 0) f1 = take / o1;
-      rem -= take;
-      take = o2 < rem ? o2 : rem;
-      if (o2 > 0) f2 = take / o2;
-      rem -= take;
-      take = o3 < rem ? o3 : rem;
-      if (o3 > 0) f3 = take / o3;
-      rem -= take;
-    }
-    if (
-      f0 !== sb[b + 4] ||
-      f1 !== sb[b + 5] ||
-      f2 !== sb[b + 6] ||
-      f3 !== sb[b + 7] ||
-      rat !== nf[a + NF_RATION]
-    ) {
-      sb[b + 4] = f0;
-      sb[b + 5] = f1;
-      sb[b + 6] = f2;
-      sb[b + 7] = f3;
-      const m = ni[i * NI + NI_MAT]!;
-      if (rat !== nf[a + NF_RATION]) {
-        nf[a + NF_RATION] = rat;
-        st.rationCount[m]! += rat ? 1 : -1;
-        st.rationed[m] = st.rationCount[m]! > 0 ? 1 : 0;
-      }
-      materialChanged(st, m);
-      wake[i] = 1;
-    }
-    let p = orders - rem;
-    if (p < 0) p = 0;
-    if (p > cap) p = cap;
-    const sp = cap - u + rem;
-    if (rem !== nf[a + NF_FIN] || p !== plan || sp !== nf[a + NF_SPARE]) {
-      nf[a + NF_FIN] = rem;
-      nf[a + NF_PLAN] = p;
-      nf[a + NF_SPARE] = sp;
-      plan = p;
-      wake[i] = 1;
-    }
-  }
-  if ((ni[i * NI + NI_KIND]! & NI_IN_REPORT) !== 0) {
-    const groupStart = st.groupStart;
-    for (let q = groupStart[i]!; q < groupStart[i + 1]!; q++) st.groupDirty[st.groupList[q]!] = 1;
-  }
-  // phase B: draw, deliveries, new orders, diversion, as in nodeB for a late node
-  const edgeShare = st.net.edgeShare;
-  const sbIdx = st.sbIdx;
-  const rationed = st.rationed;
-  const orderChanged = st.orderChanged;
-  const tau = st.tau;
-  const invRebuild = st.invRebuild;
-  const track = st.track;
-  let visited = 0;
-  let w = 0;
-  for (let s = s0; s < s1; s++) {
-    const f = s * SF;
-    const g = s * SI;
-    const np = sf[f + SF_NEED]!;
-    const sh0 = si[g + SI_SHORT]!;
-    const po = sh0 >= tau && sh0 > 0 ? sf[f + SF_POOL_ORDER]! : 0;
-    const ratio = sf[f + SF_RATIO]!;
-    const x0 = sf[f + SF_STOCK]!;
-    const take = ratio * u;
-    const used = take < x0 ? take : x0;
-    const st0 = x0 - used;
-    if (track) st.inputUsed[s] = used;
-    const use = ratio * plan;
-    let need = use + (sf[f + SF_SAFETY]! + use - st0 - np - po) * invRebuild;
-    if (need < 0) need = 0;
-    const delta = need - np;
-    const changed = delta > ORDER_EPS * np || delta < -ORDER_EPS * np;
-    const mat = si[g + SI_MAT]!;
-    if (changed) {
-      sf[f + SF_NEED] = need;
-      orderChanged[mat] = 1;
-      w = 1;
-    }
-    const e0 = si[g + SI_E0]!;
-    const e1 = si[g + SI_E1]!;
-    let got: number;
-    if (rationed[mat]) {
-      let acc = 0;
-      if (changed) {
-        for (let e = e0; e < e1; e++) {
-          const k = sbIdx[e]!;
-          const sh = edgeShare[e]!;
-          acc += sh * sb[k + 4]!;
-          sb[k]! += sh * delta;
-        }
-      } else for (let e = e0; e < e1; e++) acc += edgeShare[e]! * sb[sbIdx[e]! + 4]!;
-      got = acc * np;
-      visited += e1 - e0;
-    } else {
-      got = sf[f + SF_SHARES]! * np;
-      if (changed) {
-        for (let e = e0; e < e1; e++) {
-          const k = sbIdx[e]!;
-          sb[k]! += edgeShare[e]! * delta;
-        }
-        visited += e1 - e0;
-      }
-    }
-    const unf = np - got;
-    let newPo = 0;
-    if (unf > SHORT_TOLERANCE * np) {
-      const short = sh0 + 1;
-      si[g + SI_SHORT] = short;
-      w = 1;
-      if (short >= tau && unf > 0 && si[g + SI_POOL]! >= 0) newPo = unf;
-    } else if (sh0 !== 0) {
-      si[g + SI_SHORT] = 0;
-      w = 1;
-    }
-    const x = po > 0 ? st0 + (got + po * sb[si[g + SI_POOL]! * 8 + 4 + CLASS_EXPORT]!) : st0 + got;
-    sf[f + SF_STOCK] = x;
-    if (x !== x0) w = 1;
-    if (newPo !== po) {
-      const pool = si[g + SI_POOL]!;
-      sb[pool * 8 + CLASS_EXPORT]! += newPo - po;
-      sf[f + SF_POOL_ORDER] = newPo;
-      wake[pool] = 1;
-      w = 1;
-    }
-  }
-  // a change in its slots alone runs only its slots (and production) next step
-  if (w) wake[i]! |= 2;
-  st.edgeVisits += visited;
-}
-
 /** The suppliers of every material whose buyers changed a standing order this step run next step. */
 function wakeSuppliers(st: State): void {
   const oc = st.orderChanged;
@@ -1062,17 +961,17 @@ function stepTwoPass(st: State): void {
  * later), and its buyers' phase B sees the fills and rationing of t.
  */
 function stepFused(st: State): void {
+  if (st.wasm) {
+    st.wasm.step(st.n, st.run.byteOffset, st.wake.byteOffset);
+    return;
+  }
   const n = st.n;
   const run = st.run;
-  const ni = st.ni;
   for (let i = 0; i < n; i++) {
     const r = run[i]!;
     if (r === 0) continue;
-    if ((ni[i * NI + NI_KIND]! & NI_EARLY) === 0) plainNode(st, i, (r & 1) !== 0);
-    else {
-      if (r & 1) nodeA(st, i);
-      nodeB(st, i);
-    }
+    if (r & 1) nodeA(st, i);
+    nodeB(st, i);
   }
 }
 
@@ -1416,8 +1315,15 @@ function recordBalance(st: State, au: Auditor, t: number): void {
   }
 }
 
+/** Whether a run's fused step goes to WebAssembly (see RunOptions.engine). */
+function wasmEngine(net: SimNetwork, engine: 'auto' | 'wasm' | 'js'): boolean {
+  if (engine === 'auto') return net.nodeCount + net.edgeCount >= WASM_MIN_UPDATES;
+  return engine === 'wasm';
+}
+
 export function runSimulation(net: SimNetwork, cs: CompiledScenario, opts: RunOptions): SimulationRun {
-  const st = createState(net, cs, opts.audit === true);
+  const fused = opts.order !== 'two-pass' && fusable(net);
+  const st = createState(net, cs, opts.audit === true, fused && wasmEngine(net, opts.engine ?? 'auto'));
   const T = st.T;
   const sd = st.sd;
   const G = cs.groups.length;
@@ -1458,7 +1364,6 @@ export function runSimulation(net: SimNetwork, cs: CompiledScenario, opts: RunOp
     c: new Float64Array(G),
   };
   const au = opts.audit ? createAuditor(st) : null;
-  const fused = opts.order !== 'two-pass' && fusable(net);
   for (let t = 0; t < T; t++) {
     // run: woken last step (all nodes at t = 0), always-on nodes, and nodes whose events change
     const always = st.always;
@@ -1497,7 +1402,8 @@ export function runSimulation(net: SimNetwork, cs: CompiledScenario, opts: RunOp
     stepDays: sd,
     summaries,
     ...(rep.curves ? { curves: rep.curves } : {}),
-    updates: st.nodeVisits + st.edgeVisits,
+    updates:
+      st.nodeVisits + st.edgeVisits + (st.wasm ? st.wasm.plainNodeVisits() + st.wasm.plainEdgeVisits() : 0),
     sources: [...net.sources],
     assumptions: [...net.assumptions, ...cs.assumptions],
     warnings: [...cs.warnings],
