@@ -15,8 +15,9 @@ import type { BenchCase, BenchResult } from '../harness.js';
  * two phases there), and relabelled by a random permutation — memory access dominates. The
  * scenario takes away 60 % of one location's capacity of every raw material for 90 days, so
  * rationing, stock draws and trade diversion run. The locality order is measured a second time with
- * the whole step in JavaScript (`engine: 'js'`), to show what the WebAssembly step buys. Wall-clock and CPU time of the process are both
- * reported (on a shared machine the wall clock includes time spent waiting for a core).
+ * the whole step in JavaScript (`engine: 'js'`), to show what the WebAssembly step buys. Wall-clock
+ * and CPU time of the process are both reported (on a shared machine the wall clock includes time
+ * spent waiting for a core).
  * `SIM_BENCH_NODES` scales the network (default 1,000,000).
  */
 const NODES = Number(process.env.SIM_BENCH_NODES ?? 1_000_000);

@@ -13,7 +13,7 @@ import {
   SLOT_ESSENTIAL,
   SLOT_OPTIONAL,
 } from './sim-network.js';
-import { Arena, arenaBytes, type PlainNodeStep } from './wasm/plain-node.js';
+import { allocate, type PlainNodeStep } from './wasm/plain-node.js';
 
 /**
  * The time-stepped flow kernel (day by default): an adaptive-regional-input-output style model
@@ -279,37 +279,34 @@ function createState(net: SimNetwork, cs: CompiledScenario, track: boolean, useW
   const slotNode = net.slotNode;
   const slotEdgeStart = net.slotEdgeStart;
   // the arrays the WebAssembly step reads or writes, in its memory when it runs
-  const mem =
-    (useWasm &&
-      Arena.wasm(
-        arenaBytes([
-          n * NF * 8, // nf
-          n * NI * 4, // ni
-          n * 64, // sb
-          S * SF * 8, // sf
-          S * SI * 4, // si
-          E * 4, // sbIdx
-          E * 8, // edgeShare
-          (M + 1) * 4, // matBuyerStart
-          S * 4, // matBuyer
-          (n + 1) * 4, // groupStart
-          L * 4, // groupList
-          M, // rationed
-          M * 4, // rationCount
-          M, // matDirty
-          M, // orderChanged
-          G, // groupDirty
-          track ? S * 8 : 0, // inputUsed
-          n, // run
-          n, // wake
-        ]),
-      )) ||
-    Arena.plain();
+  const { arena, arrays: hot } = allocate(
+    {
+      nf: ['f64', n * NF],
+      ni: ['i32', n * NI],
+      sb: ['f64', n * 8],
+      sf: ['f64', S * SF],
+      si: ['i32', S * SI],
+      sbIdx: ['i32', E],
+      // a copy in the memory for the WebAssembly step; JavaScript reads the network's
+      edgeShare: ['f64', useWasm ? E : 0],
+      matBuyerStart: ['i32', M + 1],
+      matBuyer: ['i32', S],
+      groupStart: ['i32', n + 1],
+      groupList: ['i32', L],
+      rationed: ['u8', M],
+      rationCount: ['i32', M],
+      matDirty: ['u8', M],
+      orderChanged: ['u8', M],
+      groupDirty: ['u8', G],
+      inputUsed: ['f64', track ? S : 0],
+      run: ['u8', n],
+      wake: ['u8', n],
+    },
+    useWasm,
+  );
   const capBase = new Float64Array(n);
   const demBase = new Float64Array(n);
-  const nf = mem.f64(n * NF);
-  const ni = mem.i32(n * NI);
-  const sb = mem.f64(n * 8);
+  const { nf, ni, sb, sf, si, sbIdx, matBuyerStart, matBuyer, groupStart, groupList } = hot;
   for (let i = 0; i < n; i++) {
     const k = kind[i]!;
     const b = i * NF;
@@ -328,8 +325,6 @@ function createState(net: SimNetwork, cs: CompiledScenario, track: boolean, useW
     ni[i * NI + NI_KIND] = k;
     for (let c = 4; c < 8; c++) sb[i * 8 + c] = 1;
   }
-  const sf = mem.f64(S * SF);
-  const si = mem.i32(S * SI);
   for (let s = 0; s < S; s++) {
     const f = s * SF;
     const r = net.slotRatio[s]! * net.slotWeight[s]!;
@@ -350,10 +345,9 @@ function createState(net: SimNetwork, cs: CompiledScenario, track: boolean, useW
     si[g + SI_GROUP] = net.slotGroup[s]!;
     if (net.slotGroup[s]! >= 0) ni[slotNode[s]! * NI + NI_KIND]! |= NI_HAS_GROUP;
   }
-  const sbIdx = mem.i32(E);
   for (let e = 0; e < E; e++) sbIdx[e] = net.edgeSupplier[e]! * 8 + net.edgeClass[e]!;
-  const edgeShare = mem.isWasm ? mem.f64(E) : net.edgeShare;
-  if (mem.isWasm) edgeShare.set(net.edgeShare);
+  const edgeShare = arena.isWasm ? hot.edgeShare : net.edgeShare;
+  if (arena.isWasm) edgeShare.set(net.edgeShare);
 
   // slow slots: agreements, restriction rules, origin tracking, pools' dynamic shares
   const slow = new Uint8Array(S);
@@ -413,10 +407,8 @@ function createState(net: SimNetwork, cs: CompiledScenario, track: boolean, useW
       }
   }
   // the buyers of each material (a node once per slot of the material)
-  const matBuyerStart = mem.i32(M + 1);
   for (let s = 0; s < S; s++) matBuyerStart[net.slotMaterial[s]! + 1]!++;
   for (let m = 0; m < M; m++) matBuyerStart[m + 1]! += matBuyerStart[m] ?? 0;
-  const matBuyer = mem.i32(S);
   const fillAt = matBuyerStart.slice(0, M);
   for (let s = 0; s < S; s++) matBuyer[fillAt[net.slotMaterial[s]!]!++] = slotNode[s]!;
   // the suppliers of each material, each once (slots taken material by material)
@@ -446,10 +438,8 @@ function createState(net: SimNetwork, cs: CompiledScenario, track: boolean, useW
     matSupplierStart[M] = supplierList.length;
   }
   // the reporting groups of each node
-  const groupStart = mem.i32(n + 1);
   for (const g of cs.groups) for (const i of g.nodes) groupStart[i + 1]!++;
   for (let i = 0; i < n; i++) groupStart[i + 1]! += groupStart[i] ?? 0;
-  const groupList = mem.i32(L);
   const groupAt = groupStart.slice(0, n);
   cs.groups.forEach((g, k) => {
     for (const i of g.nodes) groupList[groupAt[i]!++] = k;
@@ -479,9 +469,9 @@ function createState(net: SimNetwork, cs: CompiledScenario, track: boolean, useW
     demBase,
     track,
     sb,
-    rationed: mem.u8(M),
+    rationed: hot.rationed,
     edgeVisits: 0,
-    inputUsed: mem.f64(track ? S : 0),
+    inputUsed: hot.inputUsed,
     sbIdx,
     agRate,
     edgeOrder: new Float64Array(anySlow ? E : 0),
@@ -498,20 +488,20 @@ function createState(net: SimNetwork, cs: CompiledScenario, track: boolean, useW
     exporterLoc: cs.restrictions.map((r) => net.locations.indexOf(r.exporter)),
     tau: cs.diversionSteps,
     invRebuild: 1 / cs.rebuildSteps,
-    run: mem.u8(n).fill(1),
-    wake: mem.u8(n),
+    run: hot.run.fill(1),
+    wake: hot.wake,
     always: Int32Array.from(alwaysList),
-    rationCount: mem.i32(M),
-    matDirty: mem.u8(M),
+    rationCount: hot.rationCount,
+    matDirty: hot.matDirty,
     matBuyerStart,
     matBuyer,
-    orderChanged: mem.u8(M),
+    orderChanged: hot.orderChanged,
     matSupplierStart,
     matSupplier: Int32Array.from(supplierList),
     nodeVisits: 0,
     groupStart,
     groupList,
-    groupDirty: mem.u8(G).fill(1),
+    groupDirty: hot.groupDirty.fill(1),
     wasm: null,
   };
   // the base state's orders, as if placed at step −1; suppliers keep the standing totals
@@ -538,9 +528,9 @@ function createState(net: SimNetwork, cs: CompiledScenario, track: boolean, useW
       sb[sbIdx[e]!]! += o;
     }
   }
-  if (mem.isWasm) {
+  if (arena.isWasm) {
     // the fused step's plain nodes run in WebAssembly; it calls back for every other node
-    const w = mem.instantiate((i, r) => {
+    const w = arena.instantiate((i, r) => {
       if (r & 1) nodeA(st, i);
       nodeB(st, i);
     });

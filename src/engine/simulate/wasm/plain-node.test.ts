@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Arena, arenaBytes, WASM_MAX_PAGES, WASM_PAGE } from './plain-node.js';
+import { Arena, allocate, arenaBytes, WASM_MAX_PAGES, WASM_PAGE } from './plain-node.js';
 
 // The WebAssembly step itself is checked against the full-pass reference, bit for bit, in
 // kernel-equivalence.test.ts (random networks, a quiet network, the shipped scenarios).
@@ -56,5 +56,28 @@ describe('Arena', () => {
     const y = a.f64(4);
     expect(x.buffer).not.toBe(y.buffer);
     expect(() => a.instantiate(() => {})).toThrow(/wasm arena/);
+  });
+});
+
+describe('allocate', () => {
+  const layout = { a: ['f64', 3], b: ['i32', 5], c: ['u8', 70], d: ['f64', 0] } as const;
+
+  it('gives each named array its kind and length, in one aligned memory when asked', () => {
+    const { arena, arrays } = allocate(layout, true);
+    expect(arena.isWasm).toBe(true);
+    expect(arrays.a).toBeInstanceOf(Float64Array);
+    expect(arrays.b).toBeInstanceOf(Int32Array);
+    expect(arrays.c).toBeInstanceOf(Uint8Array);
+    expect([arrays.a.length, arrays.b.length, arrays.c.length, arrays.d.length]).toEqual([3, 5, 70, 0]);
+    // 24 → 64, 20 → 64, 70 → 128: a at 0, b at 64, c at 128, d at 256
+    expect([arrays.a, arrays.b, arrays.c, arrays.d].map((x) => x.byteOffset)).toEqual([0, 64, 128, 256]);
+    expect(arrays.c.buffer).toBe(arrays.a.buffer);
+  });
+
+  it('gives ordinary arrays when WebAssembly is not asked for', () => {
+    const { arena, arrays } = allocate(layout, false);
+    expect(arena.isWasm).toBe(false);
+    expect(arrays.a.buffer).not.toBe(arrays.b.buffer);
+    expect(arrays.b.length).toBe(5);
   });
 });

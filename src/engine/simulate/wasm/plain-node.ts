@@ -103,6 +103,34 @@ export class Arena {
   }
 }
 
+type ArrayKind = 'f64' | 'i32' | 'u8';
+type ArrayOf<K extends ArrayKind> = K extends 'f64'
+  ? Float64Array
+  : K extends 'i32'
+    ? Int32Array
+    : Uint8Array;
+/** Named arrays: element kind and length. */
+export type Layout = Record<string, readonly [ArrayKind, number]>;
+
+/**
+ * The arrays of a layout, in one WebAssembly memory when `wasm` is asked for and Arena.wasm can
+ * make one (each array at a 64-byte boundary), otherwise ordinary typed arrays. The layout is the
+ * one list of sizes: the memory is sized from it and carved from it.
+ */
+export function allocate<const L extends Layout>(
+  layout: L,
+  wasm: boolean,
+): { arena: Arena; arrays: { [P in keyof L]: ArrayOf<L[P][0]> } } {
+  const sizes = { f64: 8, i32: 4, u8: 1 };
+  const entries = Object.entries(layout) as [string, readonly [ArrayKind, number]][];
+  const arena =
+    (wasm && Arena.wasm(arenaBytes(entries.map(([, [kind, length]]) => length * sizes[kind])))) ||
+    Arena.plain();
+  const arrays: Record<string, Float64Array | Int32Array | Uint8Array> = {};
+  for (const [name, [kind, length]] of entries) arrays[name] = arena[kind](length);
+  return { arena, arrays: arrays as { [P in keyof L]: ArrayOf<L[P][0]> } };
+}
+
 /** Exports of plain-node.as.ts. Pointers are byte offsets in the arena's memory. */
 export interface PlainNodeStep {
   init(
